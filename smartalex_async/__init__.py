@@ -1,0 +1,87 @@
+"""Async client of the SmartAlex voice-agent API.
+
+    async with AsyncSmartAlex(api_key="...") as client:
+        campaign = await client.campaigns.create(name="January Outreach")
+
+The sync facade with the same API is `smartalex_sync`.
+"""
+
+from ._client import API_KEY_ENV_VAR, BASE_URL_ENV_VAR, DEFAULT_BASE_URL, AsyncSmartAlex
+from ._errors import (
+    AgentNotFoundError,
+    APIConnectionError,
+    APIResponseError,
+    APIStatusError,
+    APITimeoutError,
+    AuthenticationError,
+    BadRequestError,
+    CampaignNotFoundError,
+    InvalidParameterError,
+    MissingAPIKeyError,
+    NoContactsError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitError,
+    ServerError,
+    SmartAlexError,
+)
+from ._models import (
+    WEEKDAYS,
+    AddContactsResult,
+    BatchFailure,
+    BusinessHours,
+    Campaign,
+    CampaignStatus,
+    Contact,
+    ContactStatus,
+    DayHours,
+    Page,
+    StartResult,
+)
+from ._transport import DEFAULT_TIMEOUT
+from ._types import NOT_GIVEN, NotGiven
+from ._version import __version__
+from .resources import AsyncCampaigns, AsyncContacts
+from .resources.campaigns import DEFAULT_ADD_CONCURRENCY, MAX_CONTACTS_PER_BATCH
+
+__all__ = [
+    "API_KEY_ENV_VAR",
+    "BASE_URL_ENV_VAR",
+    "DEFAULT_ADD_CONCURRENCY",
+    "DEFAULT_BASE_URL",
+    "DEFAULT_TIMEOUT",
+    "MAX_CONTACTS_PER_BATCH",
+    "NOT_GIVEN",
+    "WEEKDAYS",
+    "APIConnectionError",
+    "APIResponseError",
+    "APIStatusError",
+    "APITimeoutError",
+    "AddContactsResult",
+    "AgentNotFoundError",
+    "AsyncCampaigns",
+    "AsyncContacts",
+    "AsyncSmartAlex",
+    "AuthenticationError",
+    "BadRequestError",
+    "BatchFailure",
+    "BusinessHours",
+    "Campaign",
+    "CampaignNotFoundError",
+    "CampaignStatus",
+    "Contact",
+    "ContactStatus",
+    "DayHours",
+    "InvalidParameterError",
+    "MissingAPIKeyError",
+    "NoContactsError",
+    "NotFoundError",
+    "NotGiven",
+    "Page",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "ServerError",
+    "SmartAlexError",
+    "StartResult",
+    "__version__",
+]

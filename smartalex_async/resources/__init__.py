@@ -1,0 +1,6 @@
+"""API resources, reached as attributes of the client (`client.campaigns`, `client.contacts`)."""
+
+from .campaigns import AsyncCampaigns
+from .contacts import AsyncContacts
+
+__all__ = ["AsyncCampaigns", "AsyncContacts"]
