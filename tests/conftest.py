@@ -1,7 +1,9 @@
-"""Fixtures shared by the unit tests: a client pointed at a mocked loopback URL."""
+"""Fixtures shared by the tests: a client on a mocked loopback URL, and a background emulator."""
 
 from __future__ import annotations
 
+import asyncio
+import threading
 from collections.abc import AsyncIterator, Iterator
 
 import pytest
@@ -9,6 +11,7 @@ from aioresponses import aioresponses
 from support import API_KEY, BASE_URL
 
 from smartalex_async import AsyncSmartAlex
+from smartalex_async.emulator import Emulator, run_emulator
 
 
 @pytest.fixture
@@ -21,3 +24,31 @@ def mocked() -> Iterator[aioresponses]:
 async def client() -> AsyncIterator[AsyncSmartAlex]:
     async with AsyncSmartAlex(api_key=API_KEY, base_url=BASE_URL) as sdk_client:
         yield sdk_client
+
+
+@pytest.fixture
+def emulator_thread() -> Iterator[Emulator]:
+    """Run the emulator on 127.0.0.1 in a background thread with its own event loop.
+
+    For tests whose code under test runs its own loop (the CLI, the sync facade), which
+    cannot share the test's loop.
+    """
+    started = threading.Event()
+    servers: list[Emulator] = []
+    stop_holder: list[tuple[asyncio.AbstractEventLoop, asyncio.Event]] = []
+
+    async def serve() -> None:
+        stop = asyncio.Event()
+        async with run_emulator() as server:
+            servers.append(server)
+            stop_holder.append((asyncio.get_running_loop(), stop))
+            started.set()
+            await stop.wait()
+
+    thread = threading.Thread(target=asyncio.run, args=(serve(),), name="emulator", daemon=True)
+    thread.start()
+    assert started.wait(timeout=10), "the emulator did not start within 10 s"
+    yield servers[0]
+    loop, stop = stop_holder[0]
+    loop.call_soon_threadsafe(stop.set)
+    thread.join(timeout=10)

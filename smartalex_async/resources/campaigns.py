@@ -6,8 +6,7 @@ import builtins
 from collections.abc import AsyncIterator, Iterable, Mapping
 from typing import Any
 
-import anyio
-
+from .._concurrency import run_bounded
 from .._converters import structure_business_hours, unstructure_business_hours
 from .._errors import InvalidParameterError, SmartAlexError
 from .._models import AddContactsResult, BatchFailure, BusinessHours, Campaign, Page, StartResult
@@ -145,20 +144,14 @@ class AsyncCampaigns(AsyncResource):
         self, campaign_id: str, batches: builtins.list[builtins.list[str]], concurrency: int
     ) -> builtins.list[_BatchOutcome]:
         outcomes: builtins.list[_BatchOutcome] = [None] * len(batches)
-        slots = anyio.Semaphore(concurrency)
 
         async def send(index: int) -> None:
             try:
                 await self._add_batch(campaign_id, batches[index])
             except SmartAlexError as exc:
                 outcomes[index] = exc
-            finally:
-                slots.release()
 
-        async with anyio.create_task_group() as task_group:
-            for index in range(len(batches)):
-                await slots.acquire()
-                task_group.start_soon(send, index)
+        await run_bounded(range(len(batches)), send, limit=concurrency)
         return outcomes
 
     async def _add_batch(self, campaign_id: str, contact_ids: builtins.list[str]) -> None:
