@@ -20,11 +20,13 @@ from ._errors import (
     MissingAPIKeyError,
     NoContactsError,
     NotFoundError,
+    OutcomeUnknownError,
     PermissionDeniedError,
     RateLimitError,
     ServerError,
     SmartAlexError,
 )
+from ._logging import LOG_ENV_VAR
 from ._models import (
     WEEKDAYS,
     AddContactsResult,
@@ -38,8 +40,9 @@ from ._models import (
     Page,
     StartResult,
 )
-from ._transport import DEFAULT_TIMEOUT
-from ._types import NOT_GIVEN, NotGiven
+from ._ratelimit import RateLimitState, RatePlan
+from ._transport import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
+from ._types import NOT_GIVEN, NotGiven, Timeout
 from ._version import __version__
 from .resources import AsyncCampaigns, AsyncContacts
 from .resources.campaigns import DEFAULT_ADD_CONCURRENCY, MAX_CONTACTS_PER_BATCH
@@ -49,7 +52,9 @@ __all__ = [
     "BASE_URL_ENV_VAR",
     "DEFAULT_ADD_CONCURRENCY",
     "DEFAULT_BASE_URL",
+    "DEFAULT_MAX_RETRIES",
     "DEFAULT_TIMEOUT",
+    "LOG_ENV_VAR",
     "MAX_CONTACTS_PER_BATCH",
     "NOT_GIVEN",
     "WEEKDAYS",
@@ -77,11 +82,15 @@ __all__ = [
     "NoContactsError",
     "NotFoundError",
     "NotGiven",
+    "OutcomeUnknownError",
     "Page",
     "PermissionDeniedError",
     "RateLimitError",
+    "RateLimitState",
+    "RatePlan",
     "ServerError",
     "SmartAlexError",
     "StartResult",
+    "Timeout",
     "__version__",
 ]

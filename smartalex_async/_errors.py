@@ -6,6 +6,7 @@
     ├── APIConnectionError           no HTTP response arrived
     │   └── APITimeoutError
     ├── APIResponseError             a success response whose body breaks the API contract
+    ├── OutcomeUnknownError          an unsafe request may or may not have taken effect
     └── APIStatusError               the server answered with an error status
         ├── BadRequestError          400
         │   └── NoContactsError      code no_contacts
@@ -38,6 +39,7 @@ __all__ = [
     "MissingAPIKeyError",
     "NoContactsError",
     "NotFoundError",
+    "OutcomeUnknownError",
     "PermissionDeniedError",
     "RateLimitError",
     "ServerError",
@@ -81,6 +83,27 @@ class APIResponseError(SmartAlexError):
     def __init__(self, message: str, *, body: Any = None) -> None:
         super().__init__(message)
         self.body = body
+
+
+class OutcomeUnknownError(SmartAlexError):
+    """A request that is unsafe to repeat failed in a way that hides whether it took effect.
+
+    Raised for creates and starts after the connection was lost, the response timed out, or a
+    gateway answered 502 or 504. The SDK does not send such a request again, because a replay
+    could create a duplicate; check whether it took effect (list or get) before sending it
+    again. `__cause__` is the underlying error.
+
+    Attributes:
+        method: The HTTP method.
+        path: The request path, relative to the base URL.
+        json_body: The JSON body that was sent, or None.
+    """
+
+    def __init__(self, message: str, *, method: str, path: str, json_body: Any) -> None:
+        super().__init__(message)
+        self.method = method
+        self.path = path
+        self.json_body = json_body
 
 
 class APIStatusError(SmartAlexError):

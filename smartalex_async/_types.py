@@ -1,11 +1,13 @@
-"""The `NOT_GIVEN` sentinel, for parameters where "absent" differs from None."""
+"""Shared parameter types: the `NOT_GIVEN` sentinel and the `Timeout` alias."""
 
 from __future__ import annotations
 
 import enum
-from typing import Final, Literal
+from typing import Final, Literal, TypeAlias
 
-__all__ = ["NOT_GIVEN", "NotGiven"]
+import aiohttp
+
+__all__ = ["NOT_GIVEN", "NotGiven", "Timeout"]
 
 
 class NotGiven(enum.Enum):
@@ -25,3 +27,8 @@ class NotGiven(enum.Enum):
 
 
 NOT_GIVEN: Final = NotGiven.NOT_GIVEN
+
+
+Timeout: TypeAlias = float | aiohttp.ClientTimeout | None
+"""A request timeout: seconds for the whole request, an aiohttp.ClientTimeout, or None for
+the client's default."""

@@ -71,6 +71,13 @@ def require_positive_int(name: str, value: Any, *, maximum: int | None = None) -
     return value
 
 
+def require_non_negative_int(name: str, value: Any) -> int:
+    """Return `value` when it is an int of 0 or more."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise InvalidParameterError(f"{name} must be an integer of 0 or more; got {value!r}.")
+    return value
+
+
 def page_params(page: int | None, per_page: int | None) -> dict[str, int]:
     """Return the query parameters of a list request, leaving out those not given."""
     params: dict[str, int] = {}

@@ -22,7 +22,8 @@ def mocked() -> Iterator[aioresponses]:
 
 @pytest.fixture
 async def client() -> AsyncIterator[AsyncSmartAlex]:
-    async with AsyncSmartAlex(api_key=API_KEY, base_url=BASE_URL) as sdk_client:
+    # Retries have their own tests; here each mocked response is final.
+    async with AsyncSmartAlex(api_key=API_KEY, base_url=BASE_URL, max_retries=0) as sdk_client:
         yield sdk_client
 
 

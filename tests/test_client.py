@@ -51,7 +51,7 @@ async def test_connection_error_is_mapped(mocked: aioresponses) -> None:
     url = f"{BASE_URL}/contacts"
     mocked.get(url, exception=aiohttp.ClientConnectionError("connection refused"))
 
-    async with AsyncSmartAlex(api_key=API_KEY, base_url=BASE_URL) as client:
+    async with AsyncSmartAlex(api_key=API_KEY, base_url=BASE_URL, max_retries=0) as client:
         with pytest.raises(APIConnectionError, match="GET /contacts failed"):
             await client.contacts.list()
 

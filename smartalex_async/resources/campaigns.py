@@ -3,14 +3,24 @@
 from __future__ import annotations
 
 import builtins
+import logging
 from collections.abc import AsyncIterator, Iterable, Mapping
 from typing import Any
 
 from .._concurrency import run_bounded
 from .._converters import structure_business_hours, unstructure_business_hours
-from .._errors import InvalidParameterError, SmartAlexError
-from .._models import AddContactsResult, BatchFailure, BusinessHours, Campaign, Page, StartResult
-from .._types import NOT_GIVEN, NotGiven
+from .._errors import InvalidParameterError, OutcomeUnknownError, SmartAlexError
+from .._models import (
+    AddContactsResult,
+    BatchFailure,
+    BusinessHours,
+    Campaign,
+    CampaignStatus,
+    Page,
+    StartResult,
+)
+from .._retry import RequestKind
+from .._types import NOT_GIVEN, NotGiven, Timeout
 from .._validation import (
     MAX_PER_PAGE,
     optional_text,
@@ -32,6 +42,11 @@ DEFAULT_ADD_CONCURRENCY = 8
 
 _BatchOutcome = SmartAlexError | None
 
+_NOT_STARTED = (CampaignStatus.DRAFT, CampaignStatus.PAUSED)
+"""Statuses that show a start request did not take effect."""
+
+logger = logging.getLogger("smartalex.campaigns")
+
 
 class AsyncCampaigns(AsyncResource):
     """Outbound calling campaigns: `client.campaigns`.
@@ -39,25 +54,34 @@ class AsyncCampaigns(AsyncResource):
     Pause, resume and cancel are not part of the public API, so they are not offered here.
     """
 
-    async def list(self, *, page: int | None = None, per_page: int | None = None) -> Page[Campaign]:
+    async def list(
+        self, *, page: int | None = None, per_page: int | None = None, timeout: Timeout = None
+    ) -> Page[Campaign]:
         """Fetch one page of campaigns; the server's defaults are page 1 and 20 per page."""
         params = page_params(page, per_page)
-        body = await self._transport.request("GET", "/campaigns", params=params)
+        body = await self._transport.request("GET", "/campaigns", params=params, timeout=timeout)
         return make_page(body, Campaign)
 
-    async def iter_all(self, *, per_page: int = MAX_PER_PAGE) -> AsyncIterator[Campaign]:
+    async def iter_all(
+        self, *, per_page: int = MAX_PER_PAGE, timeout: Timeout = None
+    ) -> AsyncIterator[Campaign]:
         """Yield every campaign, fetching pages of `per_page` as the iteration needs them."""
         page_params(None, per_page)
-        async for campaign in iterate_pages(self._fetch_page, per_page):
+
+        async def fetch_page(page: int, size: int) -> Page[Campaign]:
+            return await self.list(page=page, per_page=size, timeout=timeout)
+
+        async for campaign in iterate_pages(fetch_page, per_page):
             yield campaign
 
-    async def _fetch_page(self, page: int, per_page: int) -> Page[Campaign]:
-        return await self.list(page=page, per_page=per_page)
-
-    async def get(self, campaign_id: str) -> Campaign:
+    async def get(self, campaign_id: str, *, timeout: Timeout = None) -> Campaign:
         """Fetch one campaign with all its fields."""
-        path = f"/campaigns/{require_id('campaign_id', campaign_id)}"
-        body = await self._transport.request("GET", path)
+        body = await self._transport.request(
+            "GET",
+            "/campaigns/{campaign_id}",
+            path_params={"campaign_id": require_id("campaign_id", campaign_id)},
+            timeout=timeout,
+        )
         return structure(unwrap_data(body), Campaign)
 
     async def create(
@@ -71,11 +95,14 @@ class AsyncCampaigns(AsyncResource):
         campaign_mode: str | NotGiven = NOT_GIVEN,
         timezone: str | NotGiven = NOT_GIVEN,
         business_hours: BusinessHours | Mapping[str, Any] | NotGiven = NOT_GIVEN,
+        timeout: Timeout = None,
     ) -> Campaign:
         """Create a campaign in `draft` status.
 
         `timezone` is an IANA name such as "America/New_York"; `business_hours` gives each
         weekday's calling window in that timezone. Every value is validated before the request.
+        Creating is not idempotent, so a lost response raises OutcomeUnknownError instead of
+        being retried.
         """
         body: dict[str, Any] = {"name": require_text("name", name)}
         for field, text in (
@@ -94,7 +121,9 @@ class AsyncCampaigns(AsyncResource):
             hours = structure_business_hours(business_hours)
             body["business_hours"] = unstructure_business_hours(hours)
 
-        response = await self._transport.request("POST", "/campaigns", json_body=body)
+        response = await self._transport.request(
+            "POST", "/campaigns", json_body=body, timeout=timeout
+        )
         return structure(unwrap_data(response), Campaign)
 
     async def add_contacts(
@@ -103,6 +132,7 @@ class AsyncCampaigns(AsyncResource):
         contact_ids: Iterable[str],
         *,
         concurrency: int = DEFAULT_ADD_CONCURRENCY,
+        timeout: Timeout = None,
     ) -> AddContactsResult:
         """Add contacts to a campaign, any number of ids, in concurrent batches of 100.
 
@@ -110,7 +140,8 @@ class AsyncCampaigns(AsyncResource):
         are in flight, and tasks are created only as slots free up. A batch the server rejects
         does not stop the others: the result lists every added id and every failed batch with
         its ids and error, so no id is unaccounted for. Errors other than SmartAlexError
-        (a bug, or cancellation) propagate.
+        (a bug, or cancellation) propagate. Adding is idempotent, so each batch is retried
+        after timeouts and server errors; `timeout` applies to each batch request.
         """
         campaign_id = require_id("campaign_id", campaign_id)
         require_positive_int("concurrency", concurrency)
@@ -120,7 +151,7 @@ class AsyncCampaigns(AsyncResource):
             for start in range(0, len(unique_ids), MAX_CONTACTS_PER_BATCH)
         ]
 
-        outcomes = await self._send_batches(campaign_id, batches, concurrency)
+        outcomes = await self._send_batches(campaign_id, batches, concurrency, timeout)
 
         added = [
             contact_id
@@ -141,31 +172,64 @@ class AsyncCampaigns(AsyncResource):
         )
 
     async def _send_batches(
-        self, campaign_id: str, batches: builtins.list[builtins.list[str]], concurrency: int
+        self,
+        campaign_id: str,
+        batches: builtins.list[builtins.list[str]],
+        concurrency: int,
+        timeout: Timeout,
     ) -> builtins.list[_BatchOutcome]:
         outcomes: builtins.list[_BatchOutcome] = [None] * len(batches)
 
         async def send(index: int) -> None:
             try:
-                await self._add_batch(campaign_id, batches[index])
+                await self._add_batch(campaign_id, batches[index], timeout)
             except SmartAlexError as exc:
                 outcomes[index] = exc
 
         await run_bounded(range(len(batches)), send, limit=concurrency)
         return outcomes
 
-    async def _add_batch(self, campaign_id: str, contact_ids: builtins.list[str]) -> None:
+    async def _add_batch(
+        self, campaign_id: str, contact_ids: builtins.list[str], timeout: Timeout
+    ) -> None:
         # The vendor documents no response body for this endpoint, so none is read.
-        path = f"/campaigns/{campaign_id}/contacts"
-        await self._transport.request("POST", path, json_body={"contact_ids": contact_ids})
+        await self._transport.request(
+            "POST",
+            "/campaigns/{campaign_id}/contacts",
+            path_params={"campaign_id": campaign_id},
+            json_body={"contact_ids": contact_ids},
+            kind=RequestKind.SAFE,
+            timeout=timeout,
+        )
 
-    async def start(self, campaign_id: str) -> StartResult:
+    async def start(self, campaign_id: str, *, timeout: Timeout = None) -> StartResult:
         """Start a campaign so that its agent begins calling within the business hours.
 
+        When the outcome of the start request is unknown (the connection dropped or timed
+        out after sending), the campaign is read back: a campaign that left draft or paused
+        is reported as started, and one still in draft or paused gets the start once more.
         Raises NoContactsError when the campaign has no contacts.
         """
-        path = f"/campaigns/{require_id('campaign_id', campaign_id)}/start"
-        body = await self._transport.request("POST", path)
+        campaign_id = require_id("campaign_id", campaign_id)
+        try:
+            return await self._send_start(campaign_id, timeout)
+        except OutcomeUnknownError:
+            campaign = await self.get(campaign_id, timeout=timeout)
+            if campaign.status in _NOT_STARTED:
+                logger.info("Start of %s did not take effect; sending it again.", campaign_id)
+                return await self._send_start(campaign_id, timeout)
+            logger.info("Start of %s took effect, as reading it back shows.", campaign_id)
+            return StartResult(
+                id=campaign.id, status=campaign.status, started_at=campaign.started_at
+            )
+
+    async def _send_start(self, campaign_id: str, timeout: Timeout) -> StartResult:
+        body = await self._transport.request(
+            "POST",
+            "/campaigns/{campaign_id}/start",
+            path_params={"campaign_id": campaign_id},
+            timeout=timeout,
+        )
         return structure(unwrap_data(body), StartResult)
 
 

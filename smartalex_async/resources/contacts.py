@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator, Iterable
 from typing import Any
 
 from .._models import Contact, Page
-from .._types import NOT_GIVEN, NotGiven
+from .._types import NOT_GIVEN, NotGiven, Timeout
 from .._validation import (
     MAX_PER_PAGE,
     optional_text,
@@ -32,8 +32,13 @@ class AsyncContacts(AsyncResource):
         email: str | NotGiven | None = NOT_GIVEN,
         company: str | NotGiven | None = NOT_GIVEN,
         tags: Iterable[str] | NotGiven = NOT_GIVEN,
+        timeout: Timeout = None,
     ) -> Contact:
-        """Create one contact. `phone` should be in E.164 form, such as "+14155550132"."""
+        """Create one contact. `phone` should be in E.164 form, such as "+14155550132".
+
+        Creating is not idempotent, so a lost response raises OutcomeUnknownError instead of
+        being retried.
+        """
         body: dict[str, Any] = {"first_name": require_text("first_name", first_name)}
         for field, value in (
             ("last_name", last_name),
@@ -46,26 +51,37 @@ class AsyncContacts(AsyncResource):
         if not isinstance(tags, NotGiven):
             body["tags"] = require_tags(tags)
 
-        response = await self._transport.request("POST", "/contacts", json_body=body)
+        response = await self._transport.request(
+            "POST", "/contacts", json_body=body, timeout=timeout
+        )
         return structure(unwrap_data(response), Contact)
 
-    async def get(self, contact_id: str) -> Contact:
+    async def get(self, contact_id: str, *, timeout: Timeout = None) -> Contact:
         """Fetch one contact."""
-        path = f"/contacts/{require_id('contact_id', contact_id)}"
-        body = await self._transport.request("GET", path)
+        body = await self._transport.request(
+            "GET",
+            "/contacts/{contact_id}",
+            path_params={"contact_id": require_id("contact_id", contact_id)},
+            timeout=timeout,
+        )
         return structure(unwrap_data(body), Contact)
 
-    async def list(self, *, page: int | None = None, per_page: int | None = None) -> Page[Contact]:
+    async def list(
+        self, *, page: int | None = None, per_page: int | None = None, timeout: Timeout = None
+    ) -> Page[Contact]:
         """Fetch one page of contacts; the server's defaults are page 1 and 20 per page."""
         params = page_params(page, per_page)
-        body = await self._transport.request("GET", "/contacts", params=params)
+        body = await self._transport.request("GET", "/contacts", params=params, timeout=timeout)
         return make_page(body, Contact)
 
-    async def iter_all(self, *, per_page: int = MAX_PER_PAGE) -> AsyncIterator[Contact]:
+    async def iter_all(
+        self, *, per_page: int = MAX_PER_PAGE, timeout: Timeout = None
+    ) -> AsyncIterator[Contact]:
         """Yield every contact, fetching pages of `per_page` as the iteration needs them."""
         page_params(None, per_page)
-        async for contact in iterate_pages(self._fetch_page, per_page):
-            yield contact
 
-    async def _fetch_page(self, page: int, per_page: int) -> Page[Contact]:
-        return await self.list(page=page, per_page=per_page)
+        async def fetch_page(page: int, size: int) -> Page[Contact]:
+            return await self.list(page=page, per_page=size, timeout=timeout)
+
+        async for contact in iterate_pages(fetch_page, per_page):
+            yield contact
