@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import asyncio
-import threading
 from collections.abc import AsyncIterator, Iterator
 
 import pytest
 from aioresponses import aioresponses
-from support import API_KEY, BASE_URL
+from support import API_KEY, BASE_URL, EmulatorThread
 
 from smartalex_async import AsyncSmartAlex
-from smartalex_async.emulator import Emulator, run_emulator
+from smartalex_async.emulator import Emulator
 
 
 @pytest.fixture
@@ -34,22 +32,6 @@ def emulator_thread() -> Iterator[Emulator]:
     For tests whose code under test runs its own loop (the CLI, the sync facade), which
     cannot share the test's loop.
     """
-    started = threading.Event()
-    servers: list[Emulator] = []
-    stop_holder: list[tuple[asyncio.AbstractEventLoop, asyncio.Event]] = []
-
-    async def serve() -> None:
-        stop = asyncio.Event()
-        async with run_emulator() as server:
-            servers.append(server)
-            stop_holder.append((asyncio.get_running_loop(), stop))
-            started.set()
-            await stop.wait()
-
-    thread = threading.Thread(target=asyncio.run, args=(serve(),), name="emulator", daemon=True)
-    thread.start()
-    assert started.wait(timeout=10), "the emulator did not start within 10 s"
-    yield servers[0]
-    loop, stop = stop_holder[0]
-    loop.call_soon_threadsafe(stop.set)
-    thread.join(timeout=10)
+    server = EmulatorThread()
+    yield server.start()
+    server.stop()
