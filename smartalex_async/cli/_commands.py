@@ -113,11 +113,101 @@ def demo_command() -> None:
     multiple=True,
     help="An API key the emulator accepts; repeat for several. Default: sk_test_emulator.",
 )
-def emulator_command(host: str, port: int, api_keys: tuple[str, ...]) -> None:
-    """Serve the in-memory API emulator until Ctrl-C."""
+@click.option(
+    "--latency-ms",
+    default=0.0,
+    show_default=True,
+    type=click.FloatRange(min=0),
+    help="Delay in milliseconds before each API request is handled.",
+)
+@click.option(
+    "--server-error-rate",
+    default=0.0,
+    show_default=True,
+    type=click.FloatRange(0, 1),
+    help="Probability (0 to 1) that a request gets 500 server_error.",
+)
+@click.option(
+    "--unavailable-rate",
+    default=0.0,
+    show_default=True,
+    type=click.FloatRange(0, 1),
+    help="Probability (0 to 1) that a request gets 503 with Retry-After.",
+)
+@click.option(
+    "--rate-limited-rate",
+    default=0.0,
+    show_default=True,
+    type=click.FloatRange(0, 1),
+    help="Probability (0 to 1) that a request gets 429 rate_limited with Retry-After.",
+)
+@click.option(
+    "--drop-rate",
+    default=0.0,
+    show_default=True,
+    type=click.FloatRange(0, 1),
+    help="Probability (0 to 1) that a request is applied and its connection closed "
+    "without a response.",
+)
+@click.option(
+    "--stall-rate",
+    default=0.0,
+    show_default=True,
+    type=click.FloatRange(0, 1),
+    help="Probability (0 to 1) that a request is applied and its response stops after "
+    "the headers. The five rates may add up to at most 1.",
+)
+@click.option(
+    "--retry-after",
+    default=1,
+    show_default=True,
+    type=click.IntRange(min=0),
+    help="Retry-After in seconds on the injected 503 and 429 responses.",
+)
+@click.option(
+    "--rate-limit",
+    type=click.IntRange(min=1),
+    help="Maximum requests per minute per API key, in fixed 60-second windows. Default: no limit.",
+)
+@click.option(
+    "--seed",
+    type=int,
+    help="Seed of the fault draws, to repeat a fault sequence. Default: a random seed.",
+)
+def emulator_command(
+    host: str,
+    port: int,
+    api_keys: tuple[str, ...],
+    latency_ms: float,
+    server_error_rate: float,
+    unavailable_rate: float,
+    rate_limited_rate: float,
+    drop_rate: float,
+    stall_rate: float,
+    retry_after: int,
+    rate_limit: int | None,
+    seed: int | None,
+) -> None:
+    """Serve the in-memory API emulator until Ctrl-C, with optional faults and rate limits."""
     from .. import emulator
 
-    emulator.serve(host=host, port=port, api_keys=set(api_keys) or None)
+    try:
+        faults = emulator.FaultConfig(
+            server_error_rate=server_error_rate,
+            unavailable_rate=unavailable_rate,
+            rate_limited_rate=rate_limited_rate,
+            drop_after_apply_rate=drop_rate,
+            stall_after_headers_rate=stall_rate,
+            latency_ms=latency_ms,
+            retry_after_seconds=retry_after,
+            rate_limit_per_minute=rate_limit,
+            seed=seed,
+        )
+    except ValueError as exc:
+        # Each option is checked alone, so only the sum of the rates can fail here.
+        raise click.UsageError(str(exc)) from exc
+
+    emulator.serve(host=host, port=port, api_keys=set(api_keys) or None, faults=faults)
 
 
 def _open_export(path: Path, region: str) -> ContactsCsvReader:

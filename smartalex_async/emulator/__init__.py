@@ -16,14 +16,30 @@ not_found (404), rate_limited (429) and server_error (500). A wrong method on a 
 gets invalid_request with status 405. The vendor gives the campaign codes no statuses, so
 the emulator chooses campaign_not_found and agent_not_found as 404 and no_contacts as 400.
 STATUS_BY_CODE maps each code to its status, and ``_errors.py`` gives the reasons.
+
+FaultConfig injects errors, dropped connections, stalled bodies and latency into the /v1
+routes after authentication, and sets a per-key rate limit. Pass it to run_emulator, or
+assign it to ``state.faults`` at any time, for example after bulk setup::
+
+    for index in range(20_000):
+        emulator.state.create_contact({"first_name": f"Contact {index}"})
+    emulator.state.faults = FaultConfig(server_error_rate=0.1, seed=7)
+
+``state.create_contact`` and the other state operations skip HTTP, faults and rate limits.
+``state.stats`` counts the requests per route and the injected faults, and
+``state.monotonic`` is the clock of the rate limit windows, which tests can replace.
+A limited key gets X-RateLimit-Limit, X-RateLimit-Remaining and X-RateLimit-Reset on every
+response. X-RateLimit-Reset and Retry-After are delays in whole seconds, not timestamps.
 """
 
 from __future__ import annotations
 
 from ._app import create_app
 from ._errors import STATUS_BY_CODE
+from ._faults import Fault, FaultConfig
 from ._server import Emulator, run_emulator, serve
 from ._state import DEFAULT_API_KEY, SEEDED_AGENT_IDS, SEEDED_PHONE_NUMBER_IDS, EmulatorState
+from ._traffic import EmulatorStats
 
 __all__ = [
     "DEFAULT_API_KEY",
@@ -32,6 +48,9 @@ __all__ = [
     "STATUS_BY_CODE",
     "Emulator",
     "EmulatorState",
+    "EmulatorStats",
+    "Fault",
+    "FaultConfig",
     "create_app",
     "run_emulator",
     "serve",

@@ -3,18 +3,26 @@
 The middleware checks the API key before routing, so an unknown route without a valid key
 gets 401. It turns every error into the error envelope and adds X-Request-Id to every
 response that the app produces.
+
+After authentication, a request that matches a route goes through the state's admission
+(rate limit and fault draw), the configured latency and any injected error before its
+handler runs. Drop and stall faults act on the finished response, in ``_delivery.py``.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import secrets
 
 from aiohttp import web
 from aiohttp.typedefs import Handler
 
+from ._delivery import SHUTDOWN_EVENT_KEY, deliver
 from ._errors import ApiError
+from ._faults import injected_error
 from ._state import EmulatorState
+from ._traffic import Admission
 from ._validation import JsonObject, parse_json_object, parse_page
 
 logger = logging.getLogger(__name__)
@@ -36,6 +44,8 @@ def create_app(state: EmulatorState | None = None) -> web.Application:
     """Build the emulator app on the given state, or on a new state with the seeded ids."""
     app = web.Application(middlewares=[_envelope_middleware])
     app[STATE_KEY] = EmulatorState() if state is None else state
+    app[SHUTDOWN_EVENT_KEY] = asyncio.Event()
+    app.on_shutdown.append(_end_stalled_responses)
     app.add_routes(
         [
             web.get("/v1/campaigns", list_campaigns),
@@ -99,18 +109,37 @@ async def get_contact(request: web.Request) -> web.Response:
     return _data_response(_state(request).get_contact(contact_id))
 
 
+async def _end_stalled_responses(app: web.Application) -> None:
+    app[SHUTDOWN_EVENT_KEY].set()
+
+
 @web.middleware
 async def _envelope_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
     request_id = f"req_{secrets.token_hex(12)}"
-    response = await _respond(request, handler, request_id)
+    route = _route_name(request)
+    if route is not None:
+        _state(request).stats.requests[route] += 1
+
+    response, admission = await _respond(request, handler, request_id, route)
     response.headers[REQUEST_ID_HEADER] = request_id
-    return response
+    if admission is None:
+        return response
+
+    response.headers.update(admission.headers())
+    return await deliver(request, response, admission.fault, request_id)
 
 
-async def _respond(request: web.Request, handler: Handler, request_id: str) -> web.StreamResponse:
+async def _respond(
+    request: web.Request, handler: Handler, request_id: str, route: str | None
+) -> tuple[web.StreamResponse, Admission | None]:
+    admission: Admission | None = None
     try:
-        _check_api_key(request)
-        return await handler(request)
+        api_key = _check_api_key(request)
+        if route is not None:
+            admission = _state(request).admit(api_key)
+            await _enforce(admission)
+
+        return await handler(request), admission
     except ApiError as error:
         api_error = error
     except web.HTTPException as error:
@@ -132,12 +161,41 @@ async def _respond(request: web.Request, handler: Handler, request_id: str) -> w
         api_error.code,
         api_error.message,
     )
-    return web.json_response(
+    response = web.json_response(
         api_error.to_json(), status=api_error.status, headers=api_error.headers
     )
+    return response, admission
 
 
-def _check_api_key(request: web.Request) -> None:
+async def _enforce(admission: Admission) -> None:
+    """Wait for the configured latency, then raise the rate limit or injected error, if any."""
+    latency_ms = admission.config.latency_ms
+    if latency_ms > 0:
+        await asyncio.sleep(latency_ms / 1000)
+
+    if admission.rate_limit is not None and not admission.rate_limit.allowed:
+        raise admission.rate_limit.error()
+
+    error = injected_error(admission.fault, admission.config)
+    if error is not None:
+        raise error
+
+
+def _route_name(request: web.Request) -> str | None:
+    """Return a matched route as ``METHOD /v1/path/{param}``, or None for no match."""
+    match_info = request.match_info
+    if match_info.http_exception is not None:
+        return None
+
+    resource = match_info.route.resource
+    if resource is None:
+        return None
+
+    return f"{request.method} {resource.canonical}"
+
+
+def _check_api_key(request: web.Request) -> str:
+    """Return the API key of the request, or raise ``unauthorized``."""
     header = request.headers.get("Authorization")
     if header is None:
         raise ApiError(
@@ -154,12 +212,15 @@ def _check_api_key(request: web.Request) -> None:
         )
 
     # The key is a secret, so the message does not repeat it.
-    if api_key.strip() not in _state(request).api_keys:
+    api_key = api_key.strip()
+    if api_key not in _state(request).api_keys:
         raise ApiError(
             "unauthorized",
             "The API key in the Authorization header is not valid for this emulator; "
             "send the key from Emulator.api_key or the one printed at startup.",
         )
+
+    return api_key
 
 
 def _api_error_from_http(request: web.Request, error: web.HTTPException) -> ApiError:

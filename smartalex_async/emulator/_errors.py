@@ -10,7 +10,7 @@ Generic codes and their statuses:
 - ``forbidden``: 403.
 - ``not_found``: 404.
 - ``rate_limited``: 429.
-- ``server_error``: 500.
+- ``server_error``: 500, or 503 when fault injection makes the service unavailable.
 
 The vendor documents the campaign-specific codes without statuses, so the emulator chooses them:
 
@@ -18,8 +18,8 @@ The vendor documents the campaign-specific codes without statuses, so the emulat
 - ``agent_not_found``: 404, because the request names an agent that does not exist.
 - ``no_contacts``: 400, because the request is valid only after contacts are added.
 
-NOTE: No emulator endpoint returns ``forbidden`` or ``rate_limited`` yet. They are listed so
-the status table is complete.
+NOTE: No emulator endpoint returns ``forbidden`` yet. It is listed so the status table is
+complete. ``rate_limited`` comes only from rate limits and fault injection (``_faults.py``).
 """
 
 from __future__ import annotations

@@ -12,6 +12,7 @@ import attrs
 from aiohttp import web
 
 from ._app import create_app
+from ._faults import FaultConfig
 from ._state import DEFAULT_API_KEY, EmulatorState
 
 logger = logging.getLogger(__name__)
@@ -40,15 +41,21 @@ async def run_emulator(
     port: int = 0,
     state: EmulatorState | None = None,
     api_keys: Iterable[str] | None = None,
+    faults: FaultConfig | None = None,
 ) -> AsyncIterator[Emulator]:
     """Serve the emulator on host and port until the ``async with`` block exits.
 
     Port 0 binds a free port, and the yielded base_url names the port actually bound. When
     api_keys is given it replaces the accepted keys of the state, and its first key in
-    iteration order becomes Emulator.api_key. Access logging is off.
+    iteration order becomes Emulator.api_key. When faults is given it replaces the fault
+    settings of the state, which tests can also change later through ``state.faults``.
+    Access logging is off.
     """
     state = EmulatorState() if state is None else state
     api_key = _apply_api_keys(state, api_keys)
+    if faults is not None:
+        state.faults = faults
+
     runner = web.AppRunner(create_app(state), access_log=None)
     await runner.setup()
 
@@ -70,12 +77,14 @@ def serve(
     host: str = "127.0.0.1",
     port: int = DEFAULT_SERVE_PORT,
     api_keys: Iterable[str] | None = None,
+    faults: FaultConfig | None = None,
 ) -> None:
     """Serve the emulator on host and port until Ctrl-C, printing the base URL and API key.
 
-    Port 0 binds a free port, and the printed URL names the port actually bound.
+    Port 0 binds a free port, and the printed URL names the port actually bound. faults
+    sets fault injection and rate limits, and the default injects nothing.
     """
-    state = EmulatorState()
+    state = EmulatorState() if faults is None else EmulatorState(faults=faults)
     api_key = _apply_api_keys(state, api_keys)
 
     # Binding before run_app lets the printed line show the real port, even for port 0.
@@ -85,6 +94,9 @@ def serve(
             f"SmartAlex emulator serving {base_url} with API key {api_key}; press Ctrl-C to stop.",
             flush=True,
         )
+        if state.faults != FaultConfig():
+            print(f"Fault injection and rate limits: {state.faults}", flush=True)
+
         web.run_app(create_app(state), sock=sock, print=None)
 
 

@@ -2,11 +2,17 @@
 
 Each operation validates its input and raises ApiError before it changes anything, and none
 of them awaits, so every request is applied all at once on the event loop.
+
+The operations are public so tests can set up data without HTTP. For example, calling
+``state.create_contact({"first_name": "Ada"})`` in a loop stores thousands of contacts with
+no request each, and these calls bypass fault injection and the rate limit.
 """
 
 from __future__ import annotations
 
+import random
 import secrets
+import time
 from collections.abc import Callable, Mapping
 from datetime import datetime, timezone
 from typing import Any
@@ -14,7 +20,10 @@ from typing import Any
 import attrs
 
 from ._errors import ApiError, invalid_request
+from ._faults import FaultConfig
 from ._fields import parse_campaign_fields, parse_contact_fields, parse_contact_ids
+from ._ratelimit import RateLimiter, RateLimitStatus
+from ._traffic import Admission, EmulatorStats
 from ._validation import JsonObject
 
 DEFAULT_API_KEY = "sk_test_emulator"
@@ -49,6 +58,9 @@ class EmulatorState:
     api_keys is the set of keys that the Authorization header may carry.
     clock returns the current aware datetime and sets every timestamp.
     agent_ids and phone_number_ids are the ids that a new campaign may reference.
+    faults (keyword ``faults`` in the constructor) sets fault injection and rate limits.
+    monotonic returns seconds for the rate limit windows. Tests can replace it to step time.
+    stats counts requests and injected faults.
     """
 
     api_keys: set[str] = attrs.field(factory=lambda: {DEFAULT_API_KEY})
@@ -57,8 +69,50 @@ class EmulatorState:
     phone_number_ids: set[str] = attrs.field(factory=lambda: set(SEEDED_PHONE_NUMBER_IDS))
     campaigns: dict[str, JsonObject] = attrs.field(factory=dict)
     contacts: dict[str, JsonObject] = attrs.field(factory=dict)
+    _faults: FaultConfig = attrs.field(factory=FaultConfig, alias="faults")
+    monotonic: Callable[[], float] = time.monotonic
+    stats: EmulatorStats = attrs.field(factory=EmulatorStats)
     # Campaign id to its contact ids. The inner dict is an ordered set (values are None).
     _members: dict[str, dict[str, None]] = attrs.field(factory=dict, init=False)
+    _fault_random: random.Random = attrs.field(init=False)
+    _rate_limiter: RateLimiter = attrs.field(factory=RateLimiter, init=False)
+
+    @_fault_random.default
+    def _seed_fault_random(self) -> random.Random:
+        return random.Random(self._faults.seed)
+
+    @property
+    def faults(self) -> FaultConfig:
+        """The fault injection and rate limit settings in effect for new requests."""
+        return self._faults
+
+    @faults.setter
+    def faults(self, config: FaultConfig) -> None:
+        # A new config restarts the draws, so its seed alone fixes the fault sequence that
+        # follows, whatever requests came before.
+        self._faults = config
+        self._fault_random = random.Random(config.seed)
+
+    def admit(self, api_key: str) -> Admission:
+        """Decide the rate limit and fault for an authenticated request to a /v1 route.
+
+        Call it once per request, in arrival order. Each call takes exactly one random
+        draw, even when the rate limit rejects the request, so the fault sequence of a
+        seeded config does not depend on the limit. A rejected request gets no fault.
+        """
+        config = self._faults
+        draw = self._fault_random.random()
+        rate_limit = self._check_rate_limit(api_key, config)
+
+        if rate_limit is not None and not rate_limit.allowed:
+            self.stats.rate_limited += 1
+            return Admission(config=config, fault=None, rate_limit=rate_limit)
+
+        fault = config.choose_fault(draw)
+        if fault is not None:
+            self.stats.faults[fault.value] += 1
+
+        return Admission(config=config, fault=fault, rate_limit=rate_limit)
 
     def campaign_contacts(self, campaign_id: str) -> list[str]:
         """Return the contact ids of a campaign in the order they were added.
@@ -204,6 +258,12 @@ class EmulatorState:
                 f"phone_number_id {phone_number_id!r} is not a known phone number; "
                 f"use one of: {', '.join(sorted(self.phone_number_ids))}."
             )
+
+    def _check_rate_limit(self, api_key: str, config: FaultConfig) -> RateLimitStatus | None:
+        if config.rate_limit_per_minute is None:
+            return None
+
+        return self._rate_limiter.admit(api_key, config.rate_limit_per_minute, self.monotonic())
 
     def _now(self) -> str:
         return format_timestamp(self.clock())
