@@ -6,10 +6,13 @@ from collections.abc import AsyncIterator, Iterator
 
 import pytest
 from aioresponses import aioresponses
-from support import API_KEY, BASE_URL, EmulatorThread
+from support import API_KEY, BASE_URL
 
 from smartalex_async import AsyncSmartAlex
 from smartalex_async.emulator import Emulator
+from smartalex_async.emulator._thread import emulator_in_thread
+
+pytest_plugins = ["pytester"]
 
 
 @pytest.fixture
@@ -32,6 +35,5 @@ def emulator_thread() -> Iterator[Emulator]:
     For tests whose code under test runs its own loop (the CLI, the sync facade), which
     cannot share the test's loop.
     """
-    server = EmulatorThread()
-    yield server.start()
-    server.stop()
+    with emulator_in_thread() as emulator:
+        yield emulator

@@ -57,6 +57,9 @@ def parse_campaign_fields(body: Mapping[str, Any]) -> JsonObject:
 
 def parse_contact_fields(body: Mapping[str, Any]) -> JsonObject:
     """Return the client-settable contact fields of a create request, with defaults applied."""
+    # Unlike the string fields, tags has no null in the contract: omit it or send a list.
+    if "tags" in body and body["tags"] is None:
+        raise invalid_request("tags must be a list of strings or omitted; got null.")
     tags = read_string_list(body, "tags")
 
     return {

@@ -71,10 +71,12 @@ def read_field(
 
 
 def require_non_empty_string(body: Mapping[str, Any], key: str) -> str:
-    """Return the required field body[key], which must be a non-empty string."""
+    """Return the required field body[key], which must contain a non-whitespace character."""
     value = require_field(body, key, str, "a non-empty string")
-    if not value:
-        raise invalid_request(f'{key} must be a non-empty string; got "".')
+    if not value.strip():
+        raise invalid_request(
+            f"{key} must be a non-empty string with a visible character; got {json.dumps(value)}."
+        )
 
     return value
 

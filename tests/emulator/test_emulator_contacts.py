@@ -71,13 +71,30 @@ async def test_create_contact_defaults(emulator: Emulator, session: aiohttp.Clie
 
 
 async def test_create_contact_nulls(emulator: Emulator, session: aiohttp.ClientSession) -> None:
-    payload = {"first_name": "Ada", "company": None, "tags": None, "email": None}
+    payload = {"first_name": "Ada", "company": None, "email": None}
     status, body = await post_contact(emulator, session, payload)
 
     assert status == 201
     assert body["data"]["company"] is None
     assert body["data"]["tags"] == []
     assert body["data"]["email"] is None
+
+
+async def test_create_contact_null_tags(emulator: Emulator, session: aiohttp.ClientSession) -> None:
+    status, body = await post_contact(emulator, session, {"first_name": "Ada", "tags": None})
+
+    assert status == 400
+    assert body["error"]["code"] == "invalid_request"
+    assert "tags" in body["error"]["message"]
+
+
+async def test_create_contact_blank_name(
+    emulator: Emulator, session: aiohttp.ClientSession
+) -> None:
+    status, body = await post_contact(emulator, session, {"first_name": " \f"})
+
+    assert status == 400
+    assert "first_name" in body["error"]["message"]
 
 
 async def test_create_contact_stored(emulator: Emulator, session: aiohttp.ClientSession) -> None:
