@@ -74,6 +74,9 @@ class RateLimiter:
 
     async def acquire(self) -> None:
         """Wait until a request may be sent, then count it as in flight."""
+        # Pacing first: a response that spends the budget may arrive while this request
+        # waits for its slot, and the budget check below must see it.
+        await self._wait_for_slot()
         while True:
             now = self.clock.monotonic()
             ready_at = max(self._paused_until, self._budget_ready_at(now))
@@ -82,7 +85,6 @@ class RateLimiter:
             delay = ready_at - now
             logger.info("Rate limit: waiting %.2f s before the next request.", delay)
             await self.clock.sleep(delay)
-        await self._wait_for_slot()
         self._in_flight += 1
         if self._remaining is not None:
             self._remaining -= 1
