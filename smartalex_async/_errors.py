@@ -51,6 +51,18 @@ __all__ = [
 class SmartAlexError(Exception):
     """Base class of every exception the SDK raises."""
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # The subclasses take keyword-only arguments, which the default exception pickling
+        # (type(self)(*self.args)) cannot pass; errors must cross process boundaries intact.
+        return (_restore_error, (type(self), self.args, self.__dict__))
+
+
+def _restore_error(cls: type[SmartAlexError], args: tuple[Any, ...], state: dict[str, Any]) -> Any:
+    error = cls.__new__(cls)
+    Exception.__init__(error, *args)
+    error.__dict__.update(state)
+    return error
+
 
 class MissingAPIKeyError(SmartAlexError):
     """No API key was passed and the SMARTALEX_API_KEY environment variable is unset."""
@@ -252,3 +264,10 @@ def error_from_response(
             retry_after=retry_after,
         )
     return error_class(message, status=status, code=code, request_id=request_id, body=body)
+
+
+# Tracebacks and reprs name the public module, where users import these classes from.
+for _name in __all__:
+    _member = globals()[_name]
+    if isinstance(_member, type):
+        _member.__module__ = "smartalex_async"

@@ -7,10 +7,15 @@ of three moments:
 - the reset of the server's window, when the X-RateLimit-* headers say the budget is spent
   (counting requests already in flight against the remaining budget);
 - the next slot of the optional `requests_per_minute` pacing, which spaces requests evenly.
+
+Until the first response arrives, the budget is unknown, so the first request of a client goes
+alone and the others wait for its headers: a burst of concurrent calls on a new client would
+otherwise overrun a small limit before any header could say so.
 """
 
 from __future__ import annotations
 
+import asyncio
 import enum
 import logging
 from collections.abc import Mapping
@@ -70,6 +75,9 @@ class RateLimiter:
         self._remaining: int | None = None
         self._window_reset_at: float | None = None
         self._in_flight = 0
+        self._first_response_seen = False
+        self._first_request_sent = False
+        self._first_response: tuple[asyncio.AbstractEventLoop, asyncio.Event] | None = None
         self.state: RateLimitState | None = None
 
     async def acquire(self) -> None:
@@ -77,6 +85,7 @@ class RateLimiter:
         # Pacing first: a response that spends the budget may arrive while this request
         # waits for its slot, and the budget check below must see it.
         await self._wait_for_slot()
+        await self._wait_for_first_response()
         while True:
             now = self.clock.monotonic()
             ready_at = max(self._paused_until, self._budget_ready_at(now))
@@ -88,6 +97,21 @@ class RateLimiter:
         self._in_flight += 1
         if self._remaining is not None:
             self._remaining -= 1
+
+    async def _wait_for_first_response(self) -> None:
+        if self._first_response_seen:
+            return
+        if not self._first_request_sent:
+            self._first_request_sent = True
+            return
+        await self._first_response_event().wait()
+
+    def _first_response_event(self) -> asyncio.Event:
+        # An asyncio.Event belongs to one loop, and a client may move to a new loop.
+        loop = asyncio.get_running_loop()
+        if self._first_response is None or self._first_response[0] is not loop:
+            self._first_response = (loop, asyncio.Event())
+        return self._first_response[1]
 
     async def _wait_for_slot(self) -> None:
         if not self._interval:
@@ -108,10 +132,18 @@ class RateLimiter:
         return self._window_reset_at
 
     def release(self, headers: Mapping[str, str] | None) -> None:
-        """Record that a request finished, reading its X-RateLimit-* headers when present."""
+        """Record that a request finished, reading its X-RateLimit-* headers when present.
+
+        A request that failed without a response releases the waiters too, so that a dead
+        server cannot hold every later request.
+        """
         self._in_flight -= 1
         if headers is not None:
             self._observe(headers)
+        if not self._first_response_seen:
+            self._first_response_seen = True
+            if self._first_response is not None:
+                self._first_response[1].set()
 
     def _observe(self, headers: Mapping[str, str]) -> None:
         limit = _header_number(headers, "X-RateLimit-Limit")

@@ -8,14 +8,17 @@ from smartalex_async._clock import Clock
 
 
 class FakeClock(Clock):
-    """A clock whose sleeps return at once and move its time forward instead.
+    """A clock whose sleeps take about a millisecond and move its time forward instead.
 
-    `sleeps` lists every requested delay, so tests assert waits without sleeping.
+    `sleeps` lists every requested delay, so tests assert waits without sleeping. Sleeps
+    that overlap end at the latest wake-up time, as real ones would, and each first waits
+    `settle` real seconds so that requests already sent reach the server before time jumps.
     """
 
-    def __init__(self, start: float = 1_800_000_000.0) -> None:
+    def __init__(self, start: float = 1_800_000_000.0, *, settle: float = 0.001) -> None:
         self.now = start
         self.sleeps: list[float] = []
+        self._settle = settle
 
     def monotonic(self) -> float:
         return self.now
@@ -25,5 +28,6 @@ class FakeClock(Clock):
 
     async def sleep(self, seconds: float) -> None:
         self.sleeps.append(seconds)
-        self.now += seconds
-        await asyncio.sleep(0)
+        wake_at = self.now + seconds
+        await asyncio.sleep(self._settle)
+        self.now = max(self.now, wake_at)

@@ -157,17 +157,36 @@ async def test_header_budget_avoids_429(emulator: Emulator) -> None:
 
 async def test_6000_per_minute_no_429(emulator: Emulator) -> None:
     emulator.state.faults = FaultConfig(rate_limit_per_minute=6_000)
+    clock = FakeClock()
     slots = asyncio.Semaphore(16)
 
     async def list_contacts(client: AsyncSmartAlex) -> None:
         async with slots:
             await client.contacts.list()
 
-    async with AsyncSmartAlex(api_key=emulator.api_key, base_url=emulator.base_url) as client:
+    async with fast_client(emulator, clock) as client:
         await asyncio.gather(*(list_contacts(client) for _ in range(300)))
+        state = client.rate_limit
 
     assert emulator.state.stats.requests["GET /v1/contacts"] == 300
     assert emulator.state.stats.rate_limited == 0
+    # Far below the limit, the limiter must not hold anything back either.
+    assert clock.sleeps == []
+    assert state is not None
+    assert state.remaining == 5_700
+
+
+async def test_burst_on_new_client_no_429(emulator: Emulator) -> None:
+    # The emulator shares the test's loop, so it needs real time to answer the first window.
+    clock = FakeClock(settle=0.5)
+    emulator.state.monotonic = clock.monotonic
+    emulator.state.faults = FaultConfig(rate_limit_per_minute=120)
+
+    async with fast_client(emulator, clock, max_retries=0) as client:
+        await asyncio.gather(*(client.campaigns.list() for _ in range(150)))
+
+    assert emulator.state.stats.rate_limited == 0
+    assert emulator.state.stats.requests["GET /v1/campaigns"] == 150
 
 
 def test_errors_are_smartalex_errors() -> None:

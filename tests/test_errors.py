@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import pickle
+
 import pytest
 from aioresponses import aioresponses
 from support import API_KEY, BASE_URL, calls, error_body
 
 from smartalex_async import (
     AgentNotFoundError,
+    APIConnectionError,
     APIResponseError,
     APIStatusError,
     AsyncSmartAlex,
@@ -16,9 +19,11 @@ from smartalex_async import (
     CampaignNotFoundError,
     NoContactsError,
     NotFoundError,
+    OutcomeUnknownError,
     PermissionDeniedError,
     RateLimitError,
     ServerError,
+    SmartAlexError,
 )
 
 URL = f"{BASE_URL}/campaigns/campaign_abc123"
@@ -120,3 +125,26 @@ async def test_error_text_hides_api_key(client: AsyncSmartAlex, mocked: aiorespo
 
     assert API_KEY not in str(caught.value)
     assert API_KEY not in repr(caught.value)
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        RateLimitError("Slow down.", status=429, code="rate_limited", retry_after=3.0),
+        CampaignNotFoundError("Missing.", status=404, code="campaign_not_found", request_id="r"),
+        OutcomeUnknownError("Lost.", method="POST", path="/contacts", json_body={"a": 1}),
+        APIConnectionError("Refused.", method="GET", url="http://127.0.0.1:9/v1"),
+    ],
+    ids=type,
+)
+def test_errors_survive_pickling(error: SmartAlexError) -> None:
+    copy = pickle.loads(pickle.dumps(error))
+
+    assert type(copy) is type(error)
+    assert str(copy) == str(error)
+    assert vars(copy) == vars(error)
+
+
+def test_errors_name_public_module() -> None:
+    assert NotFoundError.__module__ == "smartalex_async"
+    assert repr(NotFoundError("x", status=404)).startswith("NotFoundError(")

@@ -110,3 +110,31 @@ async def test_malformed_headers_ignored(value: str) -> None:
     await send(limiter)
 
     assert clock.sleeps == []
+
+
+async def test_first_request_goes_alone() -> None:
+    clock = FakeClock()
+    limiter = RateLimiter(clock=clock)
+    spent = {"X-RateLimit-Limit": "60", "X-RateLimit-Remaining": "0", "X-RateLimit-Reset": "30"}
+
+    await limiter.acquire()
+    waiting = asyncio.ensure_future(limiter.acquire())
+    await asyncio.sleep(0)
+    assert not waiting.done()
+
+    limiter.release(spent)
+    await waiting
+
+    assert clock.sleeps == [pytest.approx(30.0)]
+
+
+async def test_failed_first_request_releases_others() -> None:
+    limiter = RateLimiter(clock=FakeClock())
+
+    await limiter.acquire()
+    waiting = asyncio.ensure_future(limiter.acquire())
+    await asyncio.sleep(0)
+    limiter.release(None)
+    await waiting
+
+    assert waiting.done()

@@ -234,7 +234,7 @@ async def test_start_resent_when_not_applied(
     assert len(calls(mocked, "GET", CAMPAIGN)) == 1
 
 
-async def test_ssl_error_not_retried(retrying: AsyncSmartAlex, mocked: aioresponses) -> None:
+async def test_invalid_url_not_retried(retrying: AsyncSmartAlex, mocked: aioresponses) -> None:
     mocked.get(CAMPAIGN, exception=aiohttp.InvalidURL("bad"))
 
     with pytest.raises(APIConnectionError):
