@@ -165,6 +165,13 @@ class RateLimiter:
         if reset is not None:
             self._window_reset_at = now + reset
 
+    def forget_in_flight(self) -> None:
+        """Forget requests counted as in flight, which a forked child never sees finish."""
+        self._in_flight = 0
+        if self._first_request_sent and not self._first_response_seen:
+            self._first_request_sent = False
+        self._first_response = None
+
     def pause(self, seconds: float) -> None:
         """Hold every request of the client for `seconds`, as after a 429."""
         self._paused_until = max(self._paused_until, self.clock.monotonic() + seconds)

@@ -7,10 +7,13 @@ The retry decisions themselves live in `_retry`, the pacing in `_ratelimit`.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
+import os
 import platform
 import time
+import weakref
 from collections.abc import AsyncGenerator, Mapping, Sequence
 from typing import Any
 from urllib.parse import quote
@@ -120,6 +123,7 @@ class Transport:
         self._session: aiohttp.ClientSession | None = None
         self._session_loop: asyncio.AbstractEventLoop | None = None
         self._session_closer: AsyncGenerator[None, None] | None = None
+        _live_transports.add(self)
 
     @property
     def base_url(self) -> str:
@@ -316,6 +320,58 @@ class Transport:
         self._session_loop = None
         if closer is not None:
             await closer.aclose()
+
+    def forget_session_after_fork(self) -> None:
+        """Forget the session inherited from the parent process, without closing it.
+
+        Runs in a forked child. The child's next request opens a new session on its own loop.
+        """
+        if self._session is not None:
+            _keep_until_exit((self._session, self._session_closer))
+        self._session = None
+        self._session_loop = None
+        self._session_closer = None
+        self.limiter.forget_in_flight()
+
+
+# ---------------------------------------------------------------------------------------------
+# Fork
+
+# A forked child inherits each session with its pooled sockets, which are the parent's open
+# connections, registered in the epoll instance that parent and child share (Linux). Closing
+# the session in the child unregisters those sockets from that instance, and the parent's
+# next request on one of them then waits until it times out. Dropping the session is no
+# better: ClientSession.__del__ and BaseConnector.__del__ warn, the connector's __del__ closes
+# its sockets in the same way, and asyncio's async-generator finalizer queues the closer's
+# aclose() on the parent's loop, which wakes that loop through the self-pipe it shares with
+# the child. So the child keeps every inherited session and closer until it exits.
+_inherited_sessions: list[object] = []
+
+_live_transports: weakref.WeakSet[Transport] = weakref.WeakSet()
+
+
+def _forget_sessions_after_fork() -> None:
+    # os.register_at_fork runs this in the child, in the thread that called fork(), before
+    # fork() returns there.
+    for transport in list(_live_transports):
+        transport.forget_session_after_fork()
+
+
+def _keep_until_exit(objects: object) -> None:
+    """Keep `objects` referenced until the process ends, interpreter shutdown included."""
+    _inherited_sessions.append(objects)
+
+    # Interpreter shutdown clears module globals, which frees this list. On CPython, one
+    # reference that is never released keeps the objects alive through shutdown as well.
+    with contextlib.suppress(ImportError, AttributeError):
+        import ctypes
+
+        ctypes.pythonapi.Py_IncRef(ctypes.py_object(objects))
+
+
+if hasattr(os, "register_at_fork"):
+    # Not on Windows, which has no fork().
+    os.register_at_fork(after_in_child=_forget_sessions_after_fork)
 
 
 async def _close_at_loop_end(session: aiohttp.ClientSession) -> AsyncGenerator[None, None]:

@@ -4,6 +4,15 @@ Every sync method submits its coroutine to this loop and blocks until the corout
 Keeping all of a client's async code on one loop keeps its aiohttp session on that loop, and
 lets the sync client work in threads that already run an event loop of their own.
 
+The portal also handles what a blocking wrapper around async code must survive:
+
+- Ctrl-C: a KeyboardInterrupt in the waiting thread cancels the coroutine on the loop, so the
+  request's connection is closed, and then reaches the caller.
+- os.fork(): the child has no loop thread, because fork copies only the calling thread, so
+  each portal drops the parent's thread and starts a new one on first use.
+- Interpreter exit: a portal that was never closed runs its cleanup from a `weakref.finalize`
+  callback, which also runs at exit, and stops its daemon thread.
+
 This module is written by hand; `scripts/generate_sync.py` writes the rest of the package.
 """
 
@@ -11,7 +20,9 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import contextlib
 import enum
+import os
 import threading
 import weakref
 from collections.abc import AsyncIterator, Callable, Coroutine, Generator
@@ -27,6 +38,17 @@ THREAD_NAME = "smartalex-sync-portal"
 # NOTE: a chosen bound, so that a loop stuck in a request cannot delay interpreter exit for
 # long. Closing an aiohttp session normally takes milliseconds.
 _FINALIZE_TIMEOUT_SECONDS = 5.0
+
+# A caller waits in slices of this length, so that the main thread runs its signal handlers,
+# and raises KeyboardInterrupt, within one slice even where a signal cannot interrupt a lock
+# wait: on Windows before Python 3.14, and with POSIX thread libraries such as musl. Elsewhere
+# the signal interrupts the wait at once.
+_WAIT_SLICE_SECONDS = 0.1
+
+# After an interrupt, the caller waits this long for the cancelled coroutine to finish, so that
+# its connection is closed before KeyboardInterrupt propagates. A chosen bound: cancelling an
+# aiohttp request takes milliseconds, and Ctrl-C must still feel immediate.
+_CANCEL_GRACE_SECONDS = 0.5
 
 _CLOSED_MESSAGE = "The sync SmartAlex client is closed; create a new client to send requests."
 _LOOP_THREAD_MESSAGE = (
@@ -59,12 +81,24 @@ class _LoopThread:
             raise RuntimeError("The smartalex_sync event-loop thread failed to start.")
 
     def _run(self) -> None:
-        # asyncio.run cancels leftover tasks and closes async generators before closing the
-        # loop, so a stop in the middle of an iteration leaves nothing pending.
+        # Not asyncio.run: its loop.shutdown_default_executor() starts a thread to join the
+        # executor, and at interpreter exit, when the finalizer of an unclosed portal stops
+        # this loop, Python 3.12 raises RuntimeError for a new thread. With an executor of
+        # its own (aiohttp resolves host names through it), the loop shuts it down here.
+        loop = asyncio.new_event_loop()
+        executor = concurrent.futures.ThreadPoolExecutor(
+            thread_name_prefix=f"{THREAD_NAME}-executor"
+        )
+        loop.set_default_executor(executor)
         try:
-            asyncio.run(self._serve())
+            loop.run_until_complete(self._serve())
         finally:
-            self._ready.set()
+            try:
+                _cancel_leftovers(loop)
+            finally:
+                executor.shutdown(wait=True)
+                loop.close()
+                self._ready.set()
 
     async def _serve(self) -> None:
         self._stop = asyncio.Event()
@@ -97,6 +131,56 @@ class _LoopThread:
             self._stop.set()
 
 
+def _cancel_leftovers(loop: asyncio.AbstractEventLoop) -> None:
+    """Cancel the tasks left on `loop` and close its async generators, as asyncio.run does.
+
+    A stop in the middle of a call or an iteration thus leaves nothing pending.
+    """
+    tasks = asyncio.all_tasks(loop)
+    for task in tasks:
+        task.cancel()
+    if tasks:
+        # Each call's exception already reached its caller through its future.
+        loop.run_until_complete(asyncio.gather(*tasks, return_exceptions=True))
+
+    loop.run_until_complete(loop.shutdown_asyncgens())
+
+
+# ---------------------------------------------------------------------------------------------
+# Fork
+
+_live_runtimes: weakref.WeakSet[_Runtime] = weakref.WeakSet()
+
+# A forked child keeps the parent's loop objects until it exits, so that they are never
+# finalized there: their descriptors are shared with the parent, and BaseEventLoop.__del__
+# warns about an unclosed loop. The child cannot close them either, because a loop still
+# counts as running in the parent's thread, which does not exist in the child.
+_inherited_loop_threads: list[_LoopThread] = []
+
+
+def _forget_parent_threads() -> None:
+    # os.register_at_fork runs this in the child, in the thread that called fork(), before
+    # fork() returns there. No other thread exists in the child yet.
+    for runtime in list(_live_runtimes):
+        runtime.forget_parent_thread()
+
+
+def _keep_until_exit(loop_thread: _LoopThread) -> None:
+    _inherited_loop_threads.append(loop_thread)
+
+    # Interpreter shutdown clears module globals, which frees the list. On CPython, one
+    # reference that is never released keeps the loop alive through shutdown as well.
+    with contextlib.suppress(ImportError, AttributeError):
+        import ctypes
+
+        ctypes.pythonapi.Py_IncRef(ctypes.py_object(loop_thread))
+
+
+if hasattr(os, "register_at_fork"):
+    # Not on Windows, which has no fork().
+    os.register_at_fork(after_in_child=_forget_parent_threads)
+
+
 class _Runtime:
     """The lifecycle of one portal: not started, running, closed.
 
@@ -110,6 +194,7 @@ class _Runtime:
         self._lock = threading.Lock()
         self._loop_thread: _LoopThread | None = None
         self._closed = False
+        _live_runtimes.add(self)
 
     @property
     def closed(self) -> bool:
@@ -133,6 +218,42 @@ class _Runtime:
             if self._loop_thread is None:
                 self._loop_thread = _LoopThread()
             return self._loop_thread.submit(coroutine)
+
+    def wait(
+        self, future: concurrent.futures.Future[T], coroutine: Coroutine[Any, Any, T]
+    ) -> BaseException | None:
+        """Wait for `future` and return its exception, or None when it has a result.
+
+        An exception raised in the waiting thread, such as the KeyboardInterrupt of Ctrl-C,
+        first cancels `coroutine` on the loop and then propagates. Raises CancelledError when
+        the close of the portal cancelled the call.
+        """
+        try:
+            return _wait_for_outcome(future)
+        except BaseException:
+            if not future.done():
+                self._cancel(future, coroutine)
+            raise
+
+    def _cancel(
+        self, future: concurrent.futures.Future[T], coroutine: Coroutine[Any, Any, T]
+    ) -> None:
+        """Cancel the task of `coroutine` and wait a short while for it to finish."""
+        # run_coroutine_threadsafe links the two futures: cancelling this one schedules
+        # Task.cancel() on the loop, and the task then closes what it opened, such as the
+        # HTTP connection of its request.
+        future.cancel()
+
+        try:
+            settled = self.submit(_finish_task_of(coroutine))
+        except RuntimeError:
+            # Another thread closed the portal, and its loop cancels every task on the way out.
+            return
+
+        try:
+            settled.exception(_CANCEL_GRACE_SECONDS)
+        except (concurrent.futures.TimeoutError, concurrent.futures.CancelledError):
+            settled.cancel()
 
     def shutdown(
         self, cleanup: Callable[[], Coroutine[Any, Any, T]] | None, timeout: float | None
@@ -160,15 +281,37 @@ class _Runtime:
         finally:
             loop_thread.thread.join(timeout)
 
+    def forget_parent_thread(self) -> None:
+        """Reset the runtime in a forked child, where the parent's loop thread does not exist.
 
-def _wait(future: concurrent.futures.Future[T]) -> T:
-    """Return the result of `future`, cancelling it if the wait is interrupted."""
-    try:
-        return future.result()
-    finally:
-        # On KeyboardInterrupt the coroutine would otherwise keep running on the loop.
-        if not future.done():
-            future.cancel()
+        The lock is replaced because another parent thread may have held it at the fork, and
+        no thread of the child will ever release it.
+        """
+        if self._loop_thread is not None:
+            _keep_until_exit(self._loop_thread)
+        self._lock = threading.Lock()
+        self._loop_thread = None
+
+
+# ---------------------------------------------------------------------------------------------
+# Waiting
+
+
+def _wait_for_outcome(future: concurrent.futures.Future[T]) -> BaseException | None:
+    """Return the exception of `future`, or None, once it is done. See _WAIT_SLICE_SECONDS."""
+    while True:
+        try:
+            return future.exception(_WAIT_SLICE_SECONDS)
+        except concurrent.futures.TimeoutError:
+            continue
+
+
+async def _finish_task_of(coroutine: Coroutine[Any, Any, object]) -> None:
+    """Wait until the task that runs `coroutine` is done, if it has not finished yet."""
+    for task in asyncio.all_tasks():
+        if task.get_coro() is coroutine:
+            await asyncio.wait([task])
+            return
 
 
 async def _next_or_done(iterator: AsyncIterator[T]) -> T | _Done:
@@ -210,12 +353,27 @@ class Portal:
 
         The exception is the original object, so its type, message and `__cause__` are kept.
         Raises RuntimeError when the portal is closed or when called on the loop's own thread.
+        A KeyboardInterrupt while waiting cancels the coroutine, waits up to
+        _CANCEL_GRACE_SECONDS for it to finish, and then propagates.
         """
         if self._runtime.owns_current_thread():
             coroutine.close()
             raise RuntimeError(_LOOP_THREAD_MESSAGE)
 
-        return _wait(self._runtime.submit(coroutine))
+        # NOTE: a KeyboardInterrupt that arrives inside submit(), after the coroutine was
+        # scheduled, does not cancel it, so it runs to its end on the loop.
+        future = self._runtime.submit(coroutine)
+        error = self._runtime.wait(future, coroutine)
+        if error is None:
+            return future.result()
+
+        # Raising here rather than through future.result() keeps the traceback short: it
+        # shows the generated method and this one, then the frames of the coroutine.
+        try:
+            raise error
+        finally:
+            # Breaks the cycle from the error through its traceback to this frame.
+            del error
 
     def iterate(self, iterator: AsyncIterator[T]) -> Generator[T, None, None]:
         """Yield the items of `iterator`, pulling each one through the loop when it is needed.

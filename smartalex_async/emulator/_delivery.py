@@ -14,6 +14,7 @@ import logging
 from aiohttp import web
 
 from ._faults import Fault
+from ._traffic import EmulatorStats
 
 logger = logging.getLogger(__name__)
 
@@ -55,12 +56,14 @@ async def _stall_after_headers(
     # StreamResponse.prepare sends the status line and headers at once.
     await stalled.prepare(request)
 
-    await _wait_for_disconnect(request)
+    if await _wait_for_disconnect(request):
+        _stats(request).stalls_disconnected += 1
     _close_connection(request)
     return stalled
 
 
-async def _wait_for_disconnect(request: web.Request) -> None:
+async def _wait_for_disconnect(request: web.Request) -> bool:
+    """Wait until the client disconnects or the app shuts down. Return True on a disconnect."""
     # aiohttp does not cancel a handler when its client disconnects (handler_cancellation is
     # off by default) and has no public awaitable for it, so the check polls the transport.
     shutdown = request.app[SHUTDOWN_EVENT_KEY]
@@ -70,7 +73,16 @@ async def _wait_for_disconnect(request: web.Request) -> None:
         except asyncio.TimeoutError:
             continue
 
-        return
+        return False
+
+    return True
+
+
+def _stats(request: web.Request) -> EmulatorStats:
+    # Imported here because _app imports this module before it defines STATE_KEY.
+    from ._app import STATE_KEY
+
+    return request.app[STATE_KEY].stats
 
 
 def _is_connected(request: web.Request) -> bool:

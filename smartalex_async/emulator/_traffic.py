@@ -19,12 +19,15 @@ class EmulatorStats:
     wrong methods are not counted. faults maps a Fault value such as ``drop_after_apply`` to
     the number of times it was injected. rate_limited counts the requests that a per-key
     rate limit rejected, which are separate from injected ``rate_limited`` faults.
+    stalls_disconnected counts the ``stall_after_headers`` responses that ended because the
+    client closed the connection, not because the emulator shut down.
     Assign a new EmulatorStats to the state to start counting from zero.
     """
 
     requests: Counter[str] = attrs.field(factory=Counter)
     faults: Counter[str] = attrs.field(factory=Counter)
     rate_limited: int = 0
+    stalls_disconnected: int = 0
 
 
 @attrs.frozen

@@ -1,0 +1,244 @@
+"""Per-call cost of the sync facade against the async client it wraps.
+
+Both clients send `campaigns.get(id)` for the same campaign, one call after another, to an
+emulator that runs in a separate process (`smartalex emulator --port 0`), so that the server
+does not compete with the clients for this process's GIL:
+
+- facade: `SmartAlex.campaigns.get(id)`, which waits for the call on the client's loop thread;
+- async: `await AsyncSmartAlex.campaigns.get(id)` on a loop in the calling thread.
+
+After a warm-up of each, the rounds alternate between the two, and the order inside a round
+flips every round, so that drift in the machine's load affects both alike. Reported: the median
+of all per-call times of each client in microseconds, the median of each round, and the ratio
+facade/async of the medians.
+
+Run: python benchmarks/facade_overhead.py [--rounds N] [--calls N] [--warmup N] [--json FILE]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import os
+import platform
+import re
+import signal
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+import aiohttp
+
+from smartalex_async import AsyncSmartAlex
+from smartalex_sync import SmartAlex
+
+READY_LINE = re.compile(r"serving (?P<base_url>http://\S+) with API key (?P<api_key>\S+);")
+STARTUP_TIMEOUT_SECONDS = 30.0
+STOP_TIMEOUT_SECONDS = 10.0
+AGENT_ID = "agent_def456"
+
+
+@dataclass(frozen=True)
+class Server:
+    """The emulator process: where it serves, and its PID."""
+
+    base_url: str
+    api_key: str
+    pid: int
+
+
+# ---------------------------------------------------------------------------------------------
+# Emulator process
+
+
+def emulator_command() -> list[str]:
+    """Return `smartalex emulator` for the interpreter running this script."""
+    script = Path(sys.executable).with_name("smartalex")
+    if script.exists():
+        launcher = [str(script)]
+    else:
+        # The same command when the console script is not installed next to the interpreter.
+        launcher = [sys.executable, "-c", "from smartalex_async.cli import main; main()"]
+    return [*launcher, "emulator", "--host", "127.0.0.1", "--port", "0"]
+
+
+@contextlib.contextmanager
+def emulator_process() -> Iterator[Server]:
+    """Start the emulator, yield where it serves, and stop it by its PID."""
+    process = subprocess.Popen(
+        emulator_command(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+    assert process.stdout is not None
+    try:
+        first_line = read_first_line(process.stdout)
+        match = READY_LINE.search(first_line)
+        if match is None:
+            raise RuntimeError(f"The emulator did not start; its first line was {first_line!r}.")
+
+        # Draining the rest of the output keeps the pipe from filling up and blocking the emulator.
+        threading.Thread(target=drain, args=(process.stdout,), daemon=True).start()
+        yield Server(match["base_url"], match["api_key"], process.pid)
+    finally:
+        stop(process)
+
+
+def read_first_line(stream: IO[str]) -> str:
+    """Return the first line of `stream`, or raise if none comes within the startup timeout."""
+    lines: list[str] = []
+    reader = threading.Thread(target=lambda: lines.append(stream.readline()), daemon=True)
+    reader.start()
+    reader.join(STARTUP_TIMEOUT_SECONDS)
+    if not lines:
+        raise RuntimeError(f"The emulator printed nothing within {STARTUP_TIMEOUT_SECONDS} s.")
+    return lines[0]
+
+
+def drain(stream: IO[str]) -> None:
+    with stream:
+        for _ in stream:
+            pass
+
+
+def stop(process: subprocess.Popen[str]) -> None:
+    if process.poll() is not None:
+        return
+
+    os.kill(process.pid, signal.SIGTERM)
+    try:
+        process.wait(STOP_TIMEOUT_SECONDS)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(STOP_TIMEOUT_SECONDS)
+
+
+# ---------------------------------------------------------------------------------------------
+# Measurement
+
+
+def time_facade(client: SmartAlex, campaign_id: str, calls: int) -> list[float]:
+    """Return the duration of each of `calls` sequential calls, in microseconds."""
+    durations: list[float] = []
+    for _ in range(calls):
+        started = time.perf_counter()
+        client.campaigns.get(campaign_id)
+        durations.append((time.perf_counter() - started) * 1e6)
+    return durations
+
+
+async def time_async(client: AsyncSmartAlex, campaign_id: str, calls: int) -> list[float]:
+    """Return the duration of each of `calls` sequential awaited calls, in microseconds."""
+    durations: list[float] = []
+    for _ in range(calls):
+        started = time.perf_counter()
+        await client.campaigns.get(campaign_id)
+        durations.append((time.perf_counter() - started) * 1e6)
+    return durations
+
+
+def measure(server: Server, rounds: int, calls: int, warmup: int) -> dict[str, Any]:
+    """Create a campaign, then time both clients fetching it."""
+    facade = SmartAlex(api_key=server.api_key, base_url=server.base_url)
+    loop = asyncio.new_event_loop()
+    native = AsyncSmartAlex(api_key=server.api_key, base_url=server.base_url)
+    try:
+        campaign_id = facade.campaigns.create(name="Benchmark", agent_id=AGENT_ID).id
+
+        def facade_round(count: int) -> list[float]:
+            return time_facade(facade, campaign_id, count)
+
+        def async_round(count: int) -> list[float]:
+            # The same loop every round, so the async client keeps its session and connection.
+            return loop.run_until_complete(time_async(native, campaign_id, count))
+
+        runners = {"facade": facade_round, "async": async_round}
+        samples = run_rounds(runners, rounds, calls, warmup)
+    finally:
+        loop.run_until_complete(native.close())
+        loop.close()
+        facade.close()
+
+    return summarize(samples["facade"], samples["async"], calls, warmup)
+
+
+def run_rounds(
+    runners: Mapping[str, Callable[[int], list[float]]], rounds: int, calls: int, warmup: int
+) -> dict[str, list[list[float]]]:
+    """Warm up each runner, then run the rounds, flipping the order of the runners each time."""
+    for run in runners.values():
+        run(warmup)
+
+    samples: dict[str, list[list[float]]] = {name: [] for name in runners}
+    order = list(runners)
+    for _ in range(rounds):
+        for name in order:
+            samples[name].append(runners[name](calls))
+        order.reverse()
+    return samples
+
+
+def summarize(
+    facade_rounds: list[list[float]], async_rounds: list[list[float]], calls: int, warmup: int
+) -> dict[str, Any]:
+    facade_median = statistics.median(value for durations in facade_rounds for value in durations)
+    async_median = statistics.median(value for durations in async_rounds for value in durations)
+    return {
+        "facade_median_us": round(facade_median, 1),
+        "async_median_us": round(async_median, 1),
+        "ratio_facade_to_async": round(facade_median / async_median, 3),
+        "facade_round_medians_us": [round(statistics.median(r), 1) for r in facade_rounds],
+        "async_round_medians_us": [round(statistics.median(r), 1) for r in async_rounds],
+        "rounds": len(facade_rounds),
+        "calls_per_round": calls,
+        "warmup_calls": warmup,
+        "python": platform.python_version(),
+        "aiohttp": aiohttp.__version__,
+        "platform": platform.platform(),
+        "cpu_count": os.cpu_count(),
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# Command line
+
+
+def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.partition("\n")[0] if __doc__ else None)
+    parser.add_argument("--rounds", type=int, default=7, help="interleaved rounds (default 7)")
+    parser.add_argument(
+        "--calls", type=int, default=300, help="calls per client in each round (default 300)"
+    )
+    parser.add_argument(
+        "--warmup", type=int, default=200, help="calls per client before the rounds (default 200)"
+    )
+    parser.add_argument("--json", type=Path, help="also write the results to this JSON file")
+    arguments = parser.parse_args(argv)
+    for name in ("rounds", "calls"):
+        if getattr(arguments, name) < 1:
+            parser.error(f"--{name} must be at least 1.")
+    if arguments.warmup < 0:
+        parser.error("--warmup must be 0 or more.")
+    return arguments
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    arguments = parse_arguments(argv)
+    with emulator_process() as server:
+        results = measure(server, arguments.rounds, arguments.calls, arguments.warmup)
+
+    text = json.dumps(results, indent=2)
+    print(text)
+    if arguments.json is not None:
+        arguments.json.write_text(text + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
