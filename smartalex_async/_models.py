@@ -17,6 +17,7 @@ from typing import Any, Generic, TypeVar
 
 import attrs
 
+from . import _schedule
 from ._errors import InvalidParameterError, SmartAlexError
 
 __all__ = [
@@ -39,7 +40,20 @@ WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", 
 """Weekday keys of a business-hours object, in ISO order (Monday first)."""
 
 
-class CampaignStatus(str, enum.Enum):
+class _StrValueEnum(str, enum.Enum):
+    """A str enum that formats as its value, as plain strings do, on every Python version.
+
+    Python 3.11 changed `format()` of mixed-in str enums to show the member name.
+    """
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+    def __format__(self, format_spec: str) -> str:
+        return format(str(self.value), format_spec)
+
+
+class CampaignStatus(_StrValueEnum):
     """Documented campaign states. A status the server adds later arrives as a plain `str`."""
 
     DRAFT = "draft"
@@ -50,7 +64,7 @@ class CampaignStatus(str, enum.Enum):
     CANCELLED = "cancelled"
 
 
-class ContactStatus(str, enum.Enum):
+class ContactStatus(_StrValueEnum):
     """Documented contact states: `dnc` means do not call."""
 
     ACTIVE = "active"
@@ -98,6 +112,38 @@ class BusinessHours:
         days = {name: getattr(self, name) for name in WEEKDAYS}
         return {name: hours for name, hours in days.items() if hours is not None}
 
+    def is_open(self, at: datetime, timezone: str) -> bool:
+        """Return whether `at` is inside these calling windows in the IANA timezone.
+
+        An instant is inside when its wall-clock time in `timezone` lies in [start, end) on an
+        enabled weekday of that local date, so a window covering the repeated hour of a fall
+        back is open during both passes. `smartalex_async._schedule` lists the DST cases.
+        Raises ValueError for a naive `at` or an unknown timezone.
+
+        NOTE: A day that is omitted (None) counts as closed, like a disabled day, because the
+        server's default for omitted days is not documented.
+        """
+        return _schedule.is_open(self._windows(), at, timezone)
+
+    def next_opening(self, after: datetime, timezone: str) -> datetime | None:
+        """Return the earliest instant at or after `after` at which the windows are open.
+
+        Returns `after` itself when they are open already, and None when no day is enabled.
+        On the day clocks spring forward, a window that starts inside the skipped hour opens
+        at the first instant after the gap. The result is in the timezone of `after`.
+        Raises ValueError for a naive `after` or an unknown timezone.
+        """
+        return _schedule.next_opening(self._windows(), after, timezone)
+
+    def _windows(self) -> dict[str, tuple[time, time]]:
+        windows = {}
+        for name, day in self.days().items():
+            # The validator of DayHours guarantees both times on an enabled day.
+            if day.enabled and day.start is not None and day.end is not None:
+                windows[name] = (day.start, day.end)
+
+        return windows
+
 
 @attrs.frozen
 class Campaign:
@@ -120,6 +166,35 @@ class Campaign:
     created_at: datetime | None = None
     started_at: datetime | None = None
     extra: Mapping[str, Any] = attrs.field(factory=dict, repr=False)
+
+    def is_open(self, at: datetime) -> bool:
+        """Return whether the campaign may call at `at`, by its business hours and timezone.
+
+        A campaign without business hours is always open, so this returns True for any aware
+        `at`. A campaign without a timezone uses UTC. BusinessHours.is_open gives the rule.
+        Raises ValueError for a naive `at` or an unknown timezone.
+        """
+        if self.business_hours is None:
+            _schedule.require_aware(at, "at")
+            return True
+
+        return self.business_hours.is_open(at, self._timezone_name())
+
+    def next_opening(self, after: datetime) -> datetime | None:
+        """Return the earliest instant at or after `after` at which the campaign may call.
+
+        A campaign without business hours is always open, so this returns `after` for any
+        aware `after`. Returns None when the business hours enable no day. The result is in
+        the timezone of `after`. BusinessHours.next_opening gives the rule.
+        """
+        if self.business_hours is None:
+            _schedule.require_aware(after, "after")
+            return after
+
+        return self.business_hours.next_opening(after, self._timezone_name())
+
+    def _timezone_name(self) -> str:
+        return "UTC" if self.timezone is None else self.timezone
 
 
 @attrs.frozen

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import datetime, timezone
 
 import pytest
 
@@ -15,7 +16,7 @@ from smartalex_async import (
     NoContactsError,
     NotFoundError,
 )
-from smartalex_async.emulator import Emulator, run_emulator
+from smartalex_async.emulator import Emulator, SimulatedClock, run_emulator
 
 
 @pytest.fixture
@@ -41,6 +42,8 @@ async def create_contacts(client: AsyncSmartAlex, count: int) -> list[str]:
 
 
 async def test_flow_creates_and_starts(live_client: AsyncSmartAlex, emulator: Emulator) -> None:
+    # Monday 10:00 in New York, inside the campaign's window, so the start makes it active.
+    emulator.state.clock = SimulatedClock.frozen_at(datetime(2026, 3, 16, 14, tzinfo=timezone.utc))
     contact_ids = await create_contacts(live_client, 3)
     campaign = await live_client.campaigns.create(
         name="January Outreach",
@@ -106,3 +109,25 @@ async def test_wrong_key(emulator: Emulator) -> None:
     async with AsyncSmartAlex(api_key="sk_wrong", base_url=emulator.base_url) as client:
         with pytest.raises(AuthenticationError):
             await client.campaigns.list()
+
+
+async def test_start_outside_hours_schedules(
+    live_client: AsyncSmartAlex, emulator: Emulator
+) -> None:
+    # Sunday noon in New York: the Monday-only window is closed.
+    emulator.state.clock = SimulatedClock.frozen_at(datetime(2026, 3, 15, 16, tzinfo=timezone.utc))
+    contact_ids = await create_contacts(live_client, 1)
+    campaign = await live_client.campaigns.create(
+        name="Weekdays",
+        timezone="America/New_York",
+        business_hours={"monday": {"enabled": True, "start": "09:00", "end": "17:00"}},
+    )
+    await live_client.campaigns.add_contacts(campaign.id, contact_ids)
+
+    started = await live_client.campaigns.start(campaign.id)
+    fetched = await live_client.campaigns.get(campaign.id)
+
+    assert started.status is CampaignStatus.SCHEDULED
+    assert fetched.next_opening(datetime(2026, 3, 15, 16, tzinfo=timezone.utc)) == datetime(
+        2026, 3, 16, 13, tzinfo=timezone.utc
+    )

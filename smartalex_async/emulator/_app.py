@@ -4,9 +4,10 @@ The middleware checks the API key before routing, so an unknown route without a 
 gets 401. It turns every error into the error envelope and adds X-Request-Id to every
 response that the app produces.
 
-After authentication, a request that matches a route goes through the state's admission
+After authentication, a request that matches a /v1 route goes through the state's admission
 (rate limit and fault draw), the configured latency and any injected error before its
 handler runs. Drop and stall faults act on the finished response, in ``_delivery.py``.
+The admin routes under /_emulator (``_admin.py``) skip admission and the stats.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import secrets
 from aiohttp import web
 from aiohttp.typedefs import Handler
 
+from ._admin import ADMIN_PREFIX, AdminHandlers
 from ._delivery import SHUTDOWN_EVENT_KEY, deliver
 from ._errors import ApiError
 from ._faults import injected_error
@@ -43,7 +45,8 @@ _CODE_BY_HTTP_STATUS = {
 def create_app(state: EmulatorState | None = None) -> web.Application:
     """Build the emulator app on the given state, or on a new state with the seeded ids."""
     app = web.Application(middlewares=[_envelope_middleware])
-    app[STATE_KEY] = EmulatorState() if state is None else state
+    state = EmulatorState() if state is None else state
+    app[STATE_KEY] = state
     app[SHUTDOWN_EVENT_KEY] = asyncio.Event()
     app.on_shutdown.append(_end_stalled_responses)
     app.add_routes(
@@ -56,6 +59,7 @@ def create_app(state: EmulatorState | None = None) -> web.Application:
             web.get("/v1/contacts", list_contacts),
             web.post("/v1/contacts", create_contact),
             web.get("/v1/contacts/{contact_id}", get_contact),
+            *AdminHandlers(state).routes(),
         ]
     )
 
@@ -87,7 +91,10 @@ async def add_campaign_contacts(request: web.Request) -> web.Response:
 
 
 async def start_campaign(request: web.Request) -> web.Response:
-    """POST /v1/campaigns/{campaign_id}/start: set the campaign to active. Ignores the body."""
+    """POST /v1/campaigns/{campaign_id}/start: make it active, or scheduled outside its hours.
+
+    Ignores the body.
+    """
     campaign_id = request.match_info["campaign_id"]
     return _data_response(_state(request).start_campaign(campaign_id))
 
@@ -182,13 +189,17 @@ async def _enforce(admission: Admission) -> None:
 
 
 def _route_name(request: web.Request) -> str | None:
-    """Return a matched route as ``METHOD /v1/path/{param}``, or None for no match."""
+    """Return a matched /v1 route as ``METHOD /v1/path/{param}``.
+
+    Returns None for no match and for the admin routes, which get no stats, rate limit or
+    faults.
+    """
     match_info = request.match_info
     if match_info.http_exception is not None:
         return None
 
     resource = match_info.route.resource
-    if resource is None:
+    if resource is None or resource.canonical.startswith(f"{ADMIN_PREFIX}/"):
         return None
 
     return f"{request.method} {resource.canonical}"
@@ -233,7 +244,8 @@ def _api_error_from_http(request: web.Request, error: web.HTTPException) -> ApiE
     if isinstance(error, web.HTTPNotFound):
         message = (
             f"No endpoint matches {request.method} {request.path}; "
-            "the emulator serves /v1/campaigns and /v1/contacts."
+            "the emulator serves /v1/campaigns, /v1/contacts and the admin endpoints "
+            f"{ADMIN_PREFIX}/reset, {ADMIN_PREFIX}/state and {ADMIN_PREFIX}/clock/advance."
         )
     else:
         message = f"The emulator rejected the request with HTTP {error.status} ({error.reason})."

@@ -18,6 +18,9 @@ The vendor documents the campaign-specific codes without statuses, so the emulat
 - ``agent_not_found``: 404, because the request names an agent that does not exist.
 - ``no_contacts``: 400, because the request is valid only after contacts are added.
 
+The emulator adds ``contact_limit_reached`` with 403 for a new contact beyond the plan's cap
+(``_plans.py``), because the plan does not permit it and retrying cannot help.
+
 NOTE: No emulator endpoint returns ``forbidden`` yet. It is listed so the status table is
 complete. ``rate_limited`` comes only from rate limits and fault injection (``_faults.py``).
 """
@@ -36,6 +39,7 @@ STATUS_BY_CODE: dict[str, int] = {
     "campaign_not_found": 404,
     "agent_not_found": 404,
     "no_contacts": 400,
+    "contact_limit_reached": 403,
 }
 
 

@@ -5,20 +5,30 @@ from __future__ import annotations
 import contextlib
 import logging
 import socket
+import sys
 from collections.abc import AsyncIterator, Iterable
+from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import attrs
 from aiohttp import web
+from aiohttp.abc import AbstractAccessLogger
 
+from ._admin import ADMIN_PREFIX
 from ._app import create_app
+from ._clock import SimulatedClock, format_timestamp
 from ._faults import FaultConfig
+from ._plans import Plan, plan_named
 from ._state import DEFAULT_API_KEY, EmulatorState
 
 logger = logging.getLogger(__name__)
 
 # The same default port as aiohttp.web.run_app.
 DEFAULT_SERVE_PORT = 8080
+
+# serve() writes one line per request to this logger, which prints to stderr.
+REQUEST_LOGGER_NAME = "smartalex_async.emulator.requests"
 
 
 @attrs.frozen
@@ -33,6 +43,11 @@ class Emulator:
     api_key: str
     state: EmulatorState
 
+    @property
+    def admin_url(self) -> str:
+        """The root of the admin endpoints, for example ``http://127.0.0.1:54321/_emulator``."""
+        return self.base_url.removesuffix("/v1") + ADMIN_PREFIX
+
 
 @contextlib.asynccontextmanager
 async def run_emulator(
@@ -42,6 +57,7 @@ async def run_emulator(
     state: EmulatorState | None = None,
     api_keys: Iterable[str] | None = None,
     faults: FaultConfig | None = None,
+    plan: Plan | str | None = None,
 ) -> AsyncIterator[Emulator]:
     """Serve the emulator on host and port until the ``async with`` block exits.
 
@@ -49,12 +65,12 @@ async def run_emulator(
     api_keys is given it replaces the accepted keys of the state, and its first key in
     iteration order becomes Emulator.api_key. When faults is given it replaces the fault
     settings of the state, which tests can also change later through ``state.faults``.
-    Access logging is off.
+    plan, a Plan or a name such as "professional", sets the contact cap and the rate
+    limit, unless faults sets a rate limit of its own. Access logging is off.
     """
     state = EmulatorState() if state is None else state
     api_key = _apply_api_keys(state, api_keys)
-    if faults is not None:
-        state.faults = faults
+    _apply_limits(state, plan, faults)
 
     runner = web.AppRunner(create_app(state), access_log=None)
     await runner.setup()
@@ -78,26 +94,114 @@ def serve(
     port: int = DEFAULT_SERVE_PORT,
     api_keys: Iterable[str] | None = None,
     faults: FaultConfig | None = None,
+    plan: Plan | str | None = None,
+    state_file: str | Path | None = None,
+    clock_start: datetime | None = None,
+    call_interval_seconds: float | None = None,
 ) -> None:
     """Serve the emulator on host and port until Ctrl-C, printing the base URL and API key.
 
     Port 0 binds a free port, and the printed URL names the port actually bound. faults
-    sets fault injection and rate limits, and the default injects nothing.
+    sets fault injection and rate limits, and the default injects nothing. plan sets the
+    contact cap and, unless faults has one, the rate limit. state_file is loaded at start
+    when it exists and written at shutdown. clock_start starts the simulated clock at that
+    instant, after any state file is loaded. Each request is logged to stderr as one line.
     """
-    state = EmulatorState() if faults is None else EmulatorState(faults=faults)
+    state = EmulatorState()
     api_key = _apply_api_keys(state, api_keys)
+    _apply_limits(state, plan, faults)
+    if call_interval_seconds is not None:
+        state.call_interval_seconds = call_interval_seconds
+
+    loaded = state_file is not None and state.load(state_file)
+    if clock_start is not None:
+        state.clock = SimulatedClock.starting_at(clock_start)
 
     # Binding before run_app lets the printed line show the real port, even for port 0.
     with _bind_socket(host, port) as sock:
         base_url = _base_url(sock.getsockname())
+        # Scripts read this first line for the URL and key, so its wording stays fixed.
         print(
             f"SmartAlex emulator serving {base_url} with API key {api_key}; press Ctrl-C to stop.",
             flush=True,
         )
-        if state.faults != FaultConfig():
-            print(f"Fault injection and rate limits: {state.faults}", flush=True)
+        _print_settings(state, base_url, state_file, loaded)
 
-        web.run_app(create_app(state), sock=sock, print=None)
+        try:
+            web.run_app(
+                create_app(state),
+                sock=sock,
+                print=None,
+                access_log=_request_logger(),
+                access_log_class=RequestLogger,
+            )
+        finally:
+            if state_file is not None:
+                state.save(state_file)
+                print(f"Saved the emulator state to {state_file}.", flush=True)
+
+
+class RequestLogger(AbstractAccessLogger):
+    """Logs each request as method, path, status and milliseconds.
+
+    The line never contains headers, the query string or bodies, so no API key or personal
+    data reaches the log.
+    """
+
+    def log(self, request: web.BaseRequest, response: web.StreamResponse, time: float) -> None:
+        self.logger.info(
+            "%s %s %d %.1f ms", request.method, request.path, response.status, time * 1000
+        )
+
+
+def _request_logger() -> logging.Logger:
+    request_log = logging.getLogger(REQUEST_LOGGER_NAME)
+    if not request_log.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(asctime)s %(message)s"))
+        request_log.addHandler(handler)
+        request_log.setLevel(logging.INFO)
+        # The handler above prints each line, so a handler on the root logger must not.
+        request_log.propagate = False
+
+    return request_log
+
+
+def _print_settings(
+    state: EmulatorState, base_url: str, state_file: str | Path | None, loaded: bool
+) -> None:
+    # Scripts read the fault settings from the second line, so it comes first.
+    if state.faults != FaultConfig():
+        print(f"Fault injection and rate limits: {state.faults}", flush=True)
+
+    if state.plan.max_contacts is not None or state.plan.requests_per_minute is not None:
+        print(f"Plan: {state.plan.describe()}.", flush=True)
+
+    admin_url = base_url.removesuffix("/v1") + ADMIN_PREFIX
+    print(f"Admin endpoints: {admin_url}/reset, /state and /clock/advance.", flush=True)
+    print(f"Simulated clock: {format_timestamp(state.clock())}.", flush=True)
+
+    if state_file is not None and loaded:
+        print(
+            f"Loaded {state_file} (campaigns: {len(state.campaigns)}, contacts: "
+            f"{len(state.contacts)}); the state is saved there at shutdown.",
+            flush=True,
+        )
+    elif state_file is not None:
+        print(f"{state_file} does not exist yet; the state is saved there at shutdown.", flush=True)
+
+
+def _apply_limits(
+    state: EmulatorState, plan: Plan | str | None, faults: FaultConfig | None
+) -> None:
+    """Set the plan, then the faults. Faults without a rate limit keep the plan's limit."""
+    if plan is not None:
+        state.plan = plan_named(plan) if isinstance(plan, str) else plan
+
+    if faults is not None:
+        if faults.rate_limit_per_minute is None:
+            faults = attrs.evolve(faults, rate_limit_per_minute=state.plan.requests_per_minute)
+        state.faults = faults
 
 
 def _apply_api_keys(state: EmulatorState, api_keys: Iterable[str] | None) -> str:
