@@ -44,12 +44,26 @@ from ._ratelimit import RateLimitState, RatePlan
 from ._transport import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
 from ._types import NOT_GIVEN, NotGiven, Timeout
 from ._version import __version__
+from .loader import (
+    CONTACT_LIMIT_CODES,
+    ContactInput,
+    ContactSource,
+    JournalError,
+    JournalMismatchError,
+    LoadPhase,
+    LoadProgress,
+    LoadReport,
+    ProgressCallback,
+    RowOutcome,
+    write_load_report,
+)
 from .resources import AsyncCampaigns, AsyncContacts
 from .resources.campaigns import DEFAULT_ADD_CONCURRENCY, MAX_CONTACTS_PER_BATCH
 
 __all__ = [
     "API_KEY_ENV_VAR",
     "BASE_URL_ENV_VAR",
+    "CONTACT_LIMIT_CODES",
     "DEFAULT_ADD_CONCURRENCY",
     "DEFAULT_BASE_URL",
     "DEFAULT_MAX_RETRIES",
@@ -75,9 +89,16 @@ __all__ = [
     "CampaignNotFoundError",
     "CampaignStatus",
     "Contact",
+    "ContactInput",
+    "ContactSource",
     "ContactStatus",
     "DayHours",
     "InvalidParameterError",
+    "JournalError",
+    "JournalMismatchError",
+    "LoadPhase",
+    "LoadProgress",
+    "LoadReport",
     "MissingAPIKeyError",
     "NoContactsError",
     "NotFoundError",
@@ -85,12 +106,15 @@ __all__ = [
     "OutcomeUnknownError",
     "Page",
     "PermissionDeniedError",
+    "ProgressCallback",
     "RateLimitError",
     "RateLimitState",
     "RatePlan",
+    "RowOutcome",
     "ServerError",
     "SmartAlexError",
     "StartResult",
     "Timeout",
     "__version__",
+    "write_load_report",
 ]

@@ -10,10 +10,15 @@
 
 Iterating the returned `ContactsCsvReader` then parses one record at a time. Each data row
 becomes an `ImportRow` that carries either a `ContactDraft` or a `SkipReason`, checked in the
-order missing_first_name, missing_phone, invalid_phone, duplicate_phone. The only state that
-grows with the file is the dict of phones already accepted, used to detect duplicates. It
-takes about 125 MB per million distinct phones, an estimate from tracemalloc on CPython 3.11
-for 12-character E.164 strings.
+order missing_first_name, missing_phone, invalid_phone, duplicate_phone. Duplicate phones are
+found by a `DuplicateDetector`. The default, `InMemoryDuplicates`, keeps a dict of the phones
+already accepted, the only state that grows with the file: about 125 MB per million distinct
+phones, an estimate from tracemalloc on CPython 3.11 for 12-character E.164 strings. Pass
+`NoDuplicateCheck()` when the consumer detects duplicates itself, as the bulk loader does in
+its journal, or a detector backed by a file.
+
+A file with a single full-name column and no first-name column is read when
+`split_full_name` is on: "Ada Lovelace" gives first name "Ada" and last name "Lovelace".
 
 Example:
 
@@ -29,10 +34,10 @@ import csv
 import enum
 import itertools
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from types import TracebackType
-from typing import TextIO
+from typing import Protocol, TextIO
 
 import attrs
 
@@ -45,11 +50,15 @@ __all__ = [
     "ContactDraft",
     "ContactsCsvError",
     "ContactsCsvReader",
+    "DuplicateDetector",
     "HeaderMapping",
     "ImportRow",
+    "InMemoryDuplicates",
     "MissingColumnsError",
+    "NoDuplicateCheck",
     "SkipReason",
     "open_contacts_csv",
+    "split_name",
 ]
 
 MULTI_VALUE_SEPARATOR = " ::: "
@@ -99,6 +108,33 @@ class ImportRow:
     duplicate_of: int | None = None
 
 
+class DuplicateDetector(Protocol):
+    """Detector of rows whose phone an earlier accepted row already has."""
+
+    def earlier_row(self, phone: str, row_number: int) -> int | None:
+        """Return the row that first had `phone`, or None after recording it for `row_number`."""
+
+
+class InMemoryDuplicates:
+    """Duplicate detection with a dict of every accepted phone, so memory grows with the file."""
+
+    def __init__(self) -> None:
+        self._row_by_phone: dict[str, int] = {}
+
+    def earlier_row(self, phone: str, row_number: int) -> int | None:
+        earlier = self._row_by_phone.get(phone)
+        if earlier is None:
+            self._row_by_phone[phone] = row_number
+        return earlier
+
+
+class NoDuplicateCheck:
+    """Accepts every phone, for consumers that detect duplicates themselves."""
+
+    def earlier_row(self, phone: str, row_number: int) -> int | None:
+        return None
+
+
 class ContactsCsvReader:
     """Iterator of `ImportRow` over an open contacts CSV, and owner of the file.
 
@@ -108,14 +144,25 @@ class ContactsCsvReader:
     rows before it.
     """
 
-    def __init__(self, file: TextIO, *, encoding: str, region: str) -> None:
+    def __init__(
+        self,
+        file: TextIO,
+        *,
+        encoding: str,
+        region: str,
+        overrides: Mapping[str, str] | None = None,
+        split_full_name: bool = False,
+        duplicates: DuplicateDetector | None = None,
+    ) -> None:
         """Read the header line of `file` and map its columns.
 
         `encoding` is the codec that `file` was opened with, stored only for reporting.
+        `overrides` and `split_full_name` go to `map_headers`. `duplicates` defaults to a new
+        InMemoryDuplicates.
 
         Raises:
             ValueError: `region` is not a supported region code.
-            ContactsCsvError: the file is empty.
+            ContactsCsvError: the file is empty, or an override names no column.
             MissingColumnsError: no column feeds first_name or phone.
         """
         self.region = check_region(region)
@@ -135,7 +182,10 @@ class ContactsCsvReader:
         lines = itertools.chain([header_line], file)
         self._reader = csv.reader(lines, delimiter=self.delimiter, strict=True)
         self.headers = tuple(self._next_record() or ())
-        self.mapping: HeaderMapping = map_headers(self.headers)
+        self.mapping: HeaderMapping = map_headers(
+            self.headers, overrides, split_full_name=split_full_name
+        )
+        self._duplicates = duplicates if duplicates is not None else InMemoryDuplicates()
         self._rows = self._generate_rows()
 
     def __iter__(self) -> ContactsCsvReader:
@@ -160,7 +210,7 @@ class ContactsCsvReader:
         self._file.close()
 
     def _generate_rows(self) -> Iterator[ImportRow]:
-        classifier = _RowClassifier(self.mapping, self.region)
+        classifier = _RowClassifier(self.mapping, self.region, self._duplicates)
         row_number = 0
         while (fields := self._next_record()) is not None:
             row_number += 1
@@ -187,15 +237,15 @@ class ContactsCsvReader:
 
 
 class _RowClassifier:
-    """Turns row values into an `ImportRow` and remembers accepted phones for duplicates."""
+    """Turns row values into an `ImportRow`, asking `duplicates` about each accepted phone."""
 
-    def __init__(self, mapping: HeaderMapping, region: str) -> None:
+    def __init__(self, mapping: HeaderMapping, region: str, duplicates: DuplicateDetector) -> None:
         self._mapping = mapping
         self._region = region
-        self._row_by_phone: dict[str, int] = {}
+        self._duplicates = duplicates
 
     def classify(self, row_number: int, values: dict[str, str]) -> ImportRow:
-        first_name = _cell(values, self._mapping.first_name)
+        first_name, last_name = self._names(values)
         if first_name is None:
             return _skipped(row_number, values, SkipReason.MISSING_FIRST_NAME)
 
@@ -207,29 +257,40 @@ class _RowClassifier:
         if phone is None:
             return _skipped(row_number, values, SkipReason.INVALID_PHONE)
 
-        earlier_row = self._row_by_phone.get(phone)
+        earlier_row = self._duplicates.earlier_row(phone, row_number)
         if earlier_row is not None:
             return _skipped(row_number, values, SkipReason.DUPLICATE_PHONE, earlier_row)
 
-        self._row_by_phone[phone] = row_number
-        draft = self._draft(first_name, phone, values)
-        return ImportRow(row_number, values, draft, skip_reason=None)
-
-    def _draft(self, first_name: str, phone: str, values: dict[str, str]) -> ContactDraft:
-        return ContactDraft(
+        draft = ContactDraft(
             first_name=first_name,
-            last_name=_cell(values, self._mapping.last_name),
+            last_name=last_name,
             phone=phone,
             email=_cell(values, self._mapping.email),
             company=_cell(values, self._mapping.company),
         )
+        return ImportRow(row_number, values, draft, skip_reason=None)
+
+    def _names(self, values: dict[str, str]) -> tuple[str | None, str | None]:
+        if self._mapping.first_name is not None or self._mapping.name is None:
+            return _cell(values, self._mapping.first_name), _cell(values, self._mapping.last_name)
+
+        first_name, last_name = split_name(_cell(values, self._mapping.name))
+        last_column = _cell(values, self._mapping.last_name)
+        return first_name, last_column if last_column is not None else last_name
 
 
-def open_contacts_csv(path: str | os.PathLike[str], *, region: str = "US") -> ContactsCsvReader:
+def open_contacts_csv(
+    path: str | os.PathLike[str],
+    *,
+    region: str = "US",
+    overrides: Mapping[str, str] | None = None,
+    split_full_name: bool = False,
+    duplicates: DuplicateDetector | None = None,
+) -> ContactsCsvReader:
     """Open a contacts CSV for streaming import.
 
     `region` is the ISO 3166-1 alpha-2 code assumed for phone numbers written without a
-    country code.
+    country code. The other options are those of ContactsCsvReader.
 
     Raises:
         ValueError: `region` is not a supported region code.
@@ -243,10 +304,35 @@ def open_contacts_csv(path: str | os.PathLike[str], *, region: str = "US") -> Co
 
     file = file_path.open(encoding=encoding, newline="")
     try:
-        return ContactsCsvReader(file, encoding=encoding, region=region)
+        return ContactsCsvReader(
+            file,
+            encoding=encoding,
+            region=region,
+            overrides=overrides,
+            split_full_name=split_full_name,
+            duplicates=duplicates,
+        )
     except BaseException:
         file.close()
         raise
+
+
+def split_name(full_name: str | None) -> tuple[str | None, str | None]:
+    """Split a full name into first and last name.
+
+    "Last, First" splits at the comma. Otherwise the first word is the first name and the
+    rest the last name, so "Mary Ann Smith" gives "Mary" and "Ann Smith": the first name is
+    what the agent greets the person with. A single word is a first name alone.
+    """
+    if full_name is None:
+        return None, None
+
+    if "," in full_name:
+        last, _, first = full_name.partition(",")
+        return first.strip() or None, last.strip() or None
+
+    first, _, rest = full_name.strip().partition(" ")
+    return first or None, rest.strip() or None
 
 
 def clean_value(raw: str | None) -> str | None:

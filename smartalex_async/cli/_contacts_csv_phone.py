@@ -16,6 +16,11 @@ Which numbers count as acceptable depends on how the number was written:
 
 The US fictional range NXX-555-01xx passes `is_valid_number` in phonenumbers 9.0.43, so it is
 accepted in either format.
+
+A number that Excel turned into scientific notation, such as "1.5551234567E+10", is rejected
+before parsing. Excel shows only some of the digits in that form, so they may already be
+lost, and phonenumbers 9.0.43 reads some such forms, such as "15551234567E10", as the longer
+number +1555123456710.
 """
 
 from __future__ import annotations
@@ -23,6 +28,8 @@ from __future__ import annotations
 import re
 
 import phonenumbers
+
+_SCIENTIFIC_NOTATION = re.compile(r"[+-]?[0-9]+(?:[.,][0-9]*)?[eE][+-]?[0-9]+")
 
 _EXPLICIT_COUNTRY_SOURCES = frozenset(
     {
@@ -52,8 +59,12 @@ def normalize_phone(raw: str, region: str) -> str | None:
     """Return `raw` in E.164 format, or None when it is not an acceptable phone number.
 
     `region` is used for numbers written without a country code. An extension such as
-    "x375" is dropped, because E.164 has no place for it.
+    "x375" is dropped, because E.164 has no place for it. A number in scientific notation is
+    not acceptable.
     """
+    if _SCIENTIFIC_NOTATION.fullmatch(raw.strip()):
+        return None
+
     try:
         number = phonenumbers.parse(raw, region, keep_raw_input=True)
     except phonenumbers.NumberParseException:

@@ -1,155 +1,279 @@
-"""Load rows of a contacts CSV into a new campaign: create contacts, add them, start.
+"""Import a contacts CSV into a campaign with the bulk loader: new imports, resumes, dry runs.
 
-Every row read ends in exactly one count of `ImportSummary`: created, skipped (by reason) or
-failed, so `rows_read == contacts_created + rows_skipped + rows_failed` always holds.
+A new import creates the campaign first, so a bad agent id fails before any contact exists,
+and then loads the rows with a journal beside the input file. `--resume` takes the campaign
+from that journal and continues. The journal records a fingerprint of the file's bytes and
+of the settings that change how rows are read (region, column overrides), so a resume
+with another file or other settings is rejected before anything is sent.
 """
 
 from __future__ import annotations
 
 import collections
+import hashlib
+import json
 import logging
-from collections.abc import Callable, Iterable, Iterator
+import os
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
 
 import attrs
 
 from .._client import AsyncSmartAlex
-from .._concurrency import run_bounded
-from .._errors import APIStatusError, SmartAlexError
 from .._models import CampaignStatus
 from .._types import NOT_GIVEN
-from ._contacts_csv import ImportRow, SkipReason
+from ..loader import ContactInput, LoadReport, ProgressCallback
+from ..loader._journal import Journal, RowState
+from ._contacts_csv import (
+    ContactsCsvReader,
+    HeaderMapping,
+    ImportRow,
+    NoDuplicateCheck,
+    open_contacts_csv,
+)
+from ._contacts_csv_duplicates import FileDuplicates
 
-__all__ = ["ImportSummary", "RowFailure", "import_contacts"]
+__all__ = [
+    "JOURNAL_SUFFIX",
+    "DryRunSummary",
+    "ImportSettings",
+    "ImportSetupError",
+    "ImportSummary",
+    "added_contact_ids",
+    "check_journal",
+    "default_journal_path",
+    "dry_run",
+    "import_contacts",
+    "open_import",
+]
 
-logger = logging.getLogger("smartalex.cli.import")
+logger = logging.getLogger("smartalex.bulk")
+
+JOURNAL_SUFFIX = ".smartalex-journal.sqlite"
+"""Appended to the input file's name to make the default journal path."""
+
+_HASH_CHUNK = 1024 * 1024
+
+
+class ImportSetupError(Exception):
+    """An import cannot start. The message gives the reason and the fix."""
+
+
+@attrs.frozen(kw_only=True)
+class ImportSettings:
+    """The settings of one `smartalex import` run."""
+
+    file: Path
+    region: str
+    overrides: Mapping[str, str] = attrs.field(factory=dict)
+    journal: Path
+    resume: bool = False
+    campaign_name: str | None = None
+    agent_id: str | None = None
+    start: bool = False
+    concurrency: int = 8
+    reconcile: bool = True
+    report: Path | None = None
 
 
 @attrs.frozen
-class RowFailure:
-    """A row whose contact the API did not create."""
-
-    row_number: int
-    code: str | None
-    message: str
-
-
-@attrs.define
 class ImportSummary:
-    """Counts of an import, updated as it runs so progress displays can read them."""
+    """The outcome of an import: the loader's report and the campaign's state."""
 
-    campaign_id: str
+    report: LoadReport
     campaign_status: CampaignStatus | str
-    rows_read: int = 0
-    skipped: collections.Counter[SkipReason] = attrs.field(factory=collections.Counter)
-    failures: list[RowFailure] = attrs.field(factory=list)
-    created: list[tuple[int, str]] = attrs.field(factory=list)
-    """(row number, contact id) of every created contact, in completion order."""
-    added_ids: tuple[str, ...] = ()
-    failed_add_ids: tuple[str, ...] = ()
+    campaign_created: bool
 
     @property
-    def contacts_created(self) -> int:
-        return len(self.created)
-
-    @property
-    def rows_skipped(self) -> int:
-        return sum(self.skipped.values())
-
-    @property
-    def rows_failed(self) -> int:
-        return len(self.failures)
-
-    def created_ids(self) -> list[str]:
-        """Ids of the created contacts in input row order."""
-        return [contact_id for _, contact_id in sorted(self.created)]
+    def campaign_id(self) -> str:
+        return self.report.campaign_id
 
 
-ProgressCallback = Callable[[ImportSummary], None]
+@attrs.frozen
+class DryRunSummary:
+    """Counts of a dry run: rows read, rows that would be created, and skips by reason."""
+
+    mapping: HeaderMapping
+    rows_read: int
+    valid: int
+    skipped: Mapping[str, int]
+
+
+def default_journal_path(file: Path) -> Path:
+    """Return the journal path beside `file`: `contacts.csv.smartalex-journal.sqlite`."""
+    return file.with_name(file.name + JOURNAL_SUFFIX)
+
+
+def open_import(settings: ImportSettings, duplicates: bool = False) -> ContactsCsvReader:
+    """Open the input file as the import reads it: full names split, overrides applied.
+
+    Duplicate phones are left to the loader's journal unless `duplicates` is set.
+    Raises ContactsCsvError, ValueError (a bad region) or OSError.
+    """
+    return open_contacts_csv(
+        settings.file,
+        region=settings.region,
+        overrides=settings.overrides,
+        split_full_name=True,
+        duplicates=None if duplicates else NoDuplicateCheck(),
+    )
+
+
+def check_journal(settings: ImportSettings) -> str | None:
+    """Check the journal against `--resume`, and return the campaign id to resume, or None.
+
+    Raises ImportSetupError when the journal exists without `--resume` or is missing with it, and
+    JournalError when it belongs to another input or cannot be read.
+    """
+    exists = settings.journal.exists()
+    if exists and not settings.resume:
+        raise ImportSetupError(
+            f"The journal {settings.journal} exists from an earlier import of this file. Pass "
+            "--resume to continue that import, or delete the journal to start a new one."
+        )
+    if not settings.resume:
+        return None
+    if not exists:
+        raise ImportSetupError(
+            f"There is no journal at {settings.journal} to resume. Run without --resume to "
+            "start a new import, or pass --journal with the path of the earlier import's journal."
+        )
+
+    with Journal.open(settings.journal) as journal:
+        journal.bind(None, input_fingerprint(settings))
+        campaign_id = journal.campaign_id
+
+    if campaign_id is None:
+        raise ImportSetupError(
+            f"The journal {settings.journal} records no campaign, so the earlier import stopped "
+            "before its first row. Delete the journal and import the file again."
+        )
+    return campaign_id
 
 
 async def import_contacts(
     client: AsyncSmartAlex,
-    rows: Iterable[ImportRow],
-    *,
-    campaign_name: str,
-    agent_id: str | None = None,
-    start: bool = False,
-    concurrency: int = 8,
+    settings: ImportSettings,
+    campaign_id: str | None,
     on_progress: ProgressCallback | None = None,
 ) -> ImportSummary:
-    """Create a campaign, create a contact per accepted row, add them all, optionally start.
+    """Create the campaign unless resuming, load the file into it, and start it if asked.
 
-    The campaign is created first, so a bad agent id fails before any contact exists.
-    Contacts are created with at most `concurrency` requests in flight. A row the API rejects
-    is recorded in `failures` and does not stop the others.
+    The campaign is started only when every row was added or skipped.
     """
-    campaign = await client.campaigns.create(
-        name=campaign_name, agent_id=agent_id if agent_id is not None else NOT_GIVEN
-    )
-    summary = ImportSummary(campaign_id=campaign.id, campaign_status=campaign.status)
-    notify = on_progress or (lambda _summary: None)
+    created = campaign_id is None
+    if campaign_id is None:
+        campaign = await client.campaigns.create(
+            name=settings.campaign_name or settings.file.stem,
+            agent_id=settings.agent_id if settings.agent_id is not None else NOT_GIVEN,
+        )
+        campaign_id = campaign.id
+        logger.info("Created campaign %s for the import of %s.", campaign_id, settings.file.name)
 
-    async def create(row: ImportRow) -> None:
-        await _create_contact(client, row, summary)
-        notify(summary)
+    report = await _load(client, settings, campaign_id, on_progress)
+    status = (await client.campaigns.get(campaign_id)).status
+    if settings.start and report.ok:
+        status = (await client.campaigns.start(campaign_id)).status
 
-    await run_bounded(_accepted_rows(rows, summary, notify), create, limit=concurrency)
-    await _add_to_campaign(client, summary, concurrency)
-    if start:
-        started = await client.campaigns.start(summary.campaign_id)
-        summary.campaign_status = started.status
-    notify(summary)
-    return summary
+    return ImportSummary(report=report, campaign_status=status, campaign_created=created)
 
 
-def _accepted_rows(
-    rows: Iterable[ImportRow], summary: ImportSummary, notify: ProgressCallback
-) -> Iterator[ImportRow]:
-    """Count every row as read, count skipped ones, and yield those with a draft."""
+async def _load(
+    client: AsyncSmartAlex,
+    settings: ImportSettings,
+    campaign_id: str,
+    on_progress: ProgressCallback | None,
+) -> LoadReport:
+    fingerprint = input_fingerprint(settings)
+    with open_import(settings) as reader:
+        return await client.campaigns.load_contacts(
+            campaign_id,
+            contact_inputs(reader),
+            journal=settings.journal,
+            concurrency=settings.concurrency,
+            on_progress=on_progress,
+            reconcile=settings.reconcile,
+            input_fingerprint=fingerprint,
+            expected_rows=estimate_rows(settings.file),
+            report=settings.report,
+        )
+
+
+def contact_inputs(rows: Iterable[ImportRow]) -> Iterator[ContactInput]:
+    """Turn CSV rows into loader input, passing the reader's skip reasons through."""
     for row in rows:
-        summary.rows_read += 1
-        if row.skip_reason is not None:
-            summary.skipped[row.skip_reason] += 1
-            notify(summary)
-            continue
-        yield row
+        yield to_contact_input(row)
 
 
-async def _create_contact(client: AsyncSmartAlex, row: ImportRow, summary: ImportSummary) -> None:
+def to_contact_input(row: ImportRow) -> ContactInput:
     draft = row.draft
-    assert draft is not None, "only rows with a draft are created"
-    try:
-        contact = await client.contacts.create(
-            first_name=draft.first_name,
-            last_name=draft.last_name,
-            phone=draft.phone,
-            email=draft.email,
-            company=draft.company,
+    if draft is None:
+        return ContactInput(
+            first_name=None,
+            row_number=row.row_number,
+            values=row.values,
+            skip_reason=str(row.skip_reason),
         )
-    except SmartAlexError as exc:
-        code = exc.code if isinstance(exc, APIStatusError) else None
-        # The server's message may quote the row's phone or name, so it stays at DEBUG.
-        logger.warning(
-            "Row %d: contact not created (%s).", row.row_number, code or type(exc).__name__
-        )
-        logger.debug("Row %d: %s", row.row_number, exc)
-        summary.failures.append(RowFailure(row.row_number, code, str(exc)))
-        return
-    summary.created.append((row.row_number, contact.id))
 
-
-async def _add_to_campaign(
-    client: AsyncSmartAlex, summary: ImportSummary, concurrency: int
-) -> None:
-    contact_ids = summary.created_ids()
-    if not contact_ids:
-        return
-    result = await client.campaigns.add_contacts(
-        summary.campaign_id, contact_ids, concurrency=concurrency
+    return ContactInput(
+        first_name=draft.first_name,
+        last_name=draft.last_name,
+        phone=draft.phone,
+        email=draft.email,
+        company=draft.company,
+        row_number=row.row_number,
+        values=row.values,
     )
-    for batch in result.failed_batches:
-        logger.warning(
-            "%d contacts not added to the campaign: %s", len(batch.contact_ids), batch.error
+
+
+def dry_run(settings: ImportSettings) -> DryRunSummary:
+    """Read, map, normalize and check every row, and count the outcomes. Send nothing.
+
+    Duplicate phones are found in a temporary file, so memory stays flat for any file size.
+    """
+    rows_read = 0
+    outcomes: collections.Counter[str] = collections.Counter()
+    with FileDuplicates() as duplicates:
+        reader = open_contacts_csv(
+            settings.file,
+            region=settings.region,
+            overrides=settings.overrides,
+            split_full_name=True,
+            duplicates=duplicates,
         )
-    summary.added_ids = result.added_ids
-    summary.failed_add_ids = result.failed_ids
+        with reader:
+            for row in reader:
+                rows_read += 1
+                outcomes[str(row.skip_reason) if row.skip_reason else "valid"] += 1
+
+    valid = outcomes.pop("valid", 0)
+    return DryRunSummary(reader.mapping, rows_read, valid, dict(sorted(outcomes.items())))
+
+
+def input_fingerprint(settings: ImportSettings) -> str:
+    """Return a SHA-256 of the file's bytes and of the settings that change its rows."""
+    digest = hashlib.sha256()
+    options = {"region": settings.region.upper(), "overrides": sorted(settings.overrides.items())}
+    digest.update(json.dumps(options).encode())
+    with settings.file.open("rb") as file:
+        while chunk := file.read(_HASH_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def estimate_rows(path: Path) -> int:
+    """Return the file's line count minus the header, an estimate of its rows for the ETA.
+
+    A quoted field with line breaks makes the estimate too high.
+    """
+    lines = 0
+    with path.open("rb") as file:
+        while chunk := file.read(_HASH_CHUNK):
+            lines += chunk.count(b"\n")
+    return max(0, lines - 1)
+
+
+def added_contact_ids(journal_path: str | os.PathLike[str]) -> list[str]:
+    """Return the ids of the contacts that the journal records as added, in row order."""
+    with Journal.open(journal_path) as journal:
+        return list(journal.contact_ids_in_state(RowState.ADDED))

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import builtins
+import contextlib
 import logging
+import os
 from collections.abc import AsyncIterator, Iterable, Mapping
 from typing import Any
 
@@ -30,7 +32,10 @@ from .._validation import (
     require_text,
     require_timezone,
 )
+from ..loader import ContactSource, LoadProgress, LoadReport, ProgressCallback
+from ..loader._pipeline import LoadOptions, iterate_load, run_load
 from ._base import AsyncResource, iterate_pages, make_page, structure, unwrap_data
+from .contacts import AsyncContacts
 
 __all__ = ["DEFAULT_ADD_CONCURRENCY", "MAX_CONTACTS_PER_BATCH", "AsyncCampaigns"]
 
@@ -232,6 +237,90 @@ class AsyncCampaigns(AsyncResource):
         )
         return structure(unwrap_data(body), StartResult)
 
+    async def load_contacts(
+        self,
+        campaign_id: str,
+        contacts: ContactSource,
+        *,
+        journal: str | os.PathLike[str] | None = None,
+        concurrency: int = 8,
+        on_progress: ProgressCallback | None = None,
+        reconcile: bool = True,
+        input_fingerprint: str | None = None,
+        expected_rows: int | None = None,
+        report: str | os.PathLike[str] | None = None,
+    ) -> LoadReport:
+        """Create a contact for each input row and add them all to the campaign.
+
+        `contacts` is an iterable or async iterable of ContactInput. It is read a chunk at a
+        time, so memory stays flat however long it is, and a plain iterable is read on a
+        worker thread. At most `concurrency` creates are in flight, and created contacts are
+        added in batches of 100 while the creates go on. All requests share the client's
+        rate limiter (`requests_per_minute`).
+
+        Rows are skipped, never sent, when they lack a first name or a phone, when the phone
+        is not E.164, or when an earlier row has the same phone (duplicate_phone). A row
+        whose create fails is reported with the API's error code. A create whose outcome is
+        unknown is not resent blindly: with `reconcile`, the contacts are read back, a
+        contact with the same phone and first name settles the row, and a row without one
+        is created again. Without it, such rows stay unknown.
+
+        `journal` is the path of a SQLite file that records every row and step. Loading
+        again with an existing journal resumes it: rows already settled are not sent again,
+        nothing is created twice, and created contacts not yet added are added. The journal
+        must belong to this campaign and, when `input_fingerprint` is set, to the same
+        input, else JournalMismatchError is raised. The input rows are also compared one by
+        one. Without a journal, a temporary one is used and deleted.
+
+        When the account reaches its plan's cap on stored contacts, the load stops reading,
+        lets in-flight requests finish, adds what it created and returns a report with
+        `stop_reason` "contact_limit_reached". `on_progress` gets LoadProgress events on the
+        event loop's thread, at most four a second, and `expected_rows` enables the ETA.
+        `report` is a path for the per-row CSV report. Errors that would hit every request
+        (authentication, an unknown campaign) stop the load the same way and are raised.
+        """
+        options = LoadOptions(
+            campaign_id=campaign_id,
+            journal=journal,
+            concurrency=concurrency,
+            reconcile=reconcile,
+            input_fingerprint=input_fingerprint,
+            expected_rows=expected_rows,
+            report=report,
+        )
+        return await run_load(self, AsyncContacts(self._transport), contacts, options, on_progress)
+
+    async def iter_load_contacts(
+        self,
+        campaign_id: str,
+        contacts: ContactSource,
+        *,
+        journal: str | os.PathLike[str] | None = None,
+        concurrency: int = 8,
+        reconcile: bool = True,
+        input_fingerprint: str | None = None,
+        expected_rows: int | None = None,
+        report: str | os.PathLike[str] | None = None,
+    ) -> AsyncIterator[LoadProgress]:
+        """Run `load_contacts` and yield its progress events; the last one has the report.
+
+        A consumer slower than the load receives only the latest event. Leaving the loop
+        early cancels the load, which the same journal resumes later.
+        """
+        options = LoadOptions(
+            campaign_id=campaign_id,
+            journal=journal,
+            concurrency=concurrency,
+            reconcile=reconcile,
+            input_fingerprint=input_fingerprint,
+            expected_rows=expected_rows,
+            report=report,
+        )
+        events = iterate_load(self, AsyncContacts(self._transport), contacts, options)
+        async with contextlib.aclosing(events):
+            async for event in events:
+                yield event
+
 
 def _dedupe_ids(contact_ids: Iterable[str]) -> tuple[builtins.list[str], int]:
     """Return the distinct ids in first-seen order and how many repeats were dropped."""
@@ -239,11 +328,17 @@ def _dedupe_ids(contact_ids: Iterable[str]) -> tuple[builtins.list[str], int]:
         raise InvalidParameterError(
             f"contact_ids must be an iterable of id strings, not one string; got {contact_ids!r}."
         )
-    unique: dict[str, None] = {}
-    total = 0
-    for contact_id in contact_ids:
-        unique[require_id("contact id", contact_id)] = None
-        total += 1
+    ids = builtins.list(contact_ids)
+    # Validating the distinct ids only, after dict.fromkeys, keeps this loop short on large
+    # inputs; an unhashable item fails there, and is reported the same way.
+    try:
+        unique = dict.fromkeys(ids)
+    except TypeError:
+        unique = {}
+        for contact_id in ids:
+            unique[require_id("contact id", contact_id)] = None
+    for contact_id in unique:
+        require_id("contact id", contact_id)
     if not unique:
         raise InvalidParameterError("contact_ids must contain at least one id; got none.")
-    return builtins.list(unique), total - len(unique)
+    return builtins.list(unique), len(ids) - len(unique)

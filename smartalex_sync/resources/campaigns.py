@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
@@ -13,8 +14,12 @@ from smartalex_async import (
     AsyncCampaigns,
     BusinessHours,
     Campaign,
+    ContactSource,
+    LoadProgress,
+    LoadReport,
     NotGiven,
     Page,
+    ProgressCallback,
     StartResult,
     Timeout,
 )
@@ -120,6 +125,92 @@ class Campaigns:
         Raises NoContactsError when the campaign has no contacts.
         """
         return self._portal.call(self._async.start(campaign_id, timeout=timeout))
+
+    def load_contacts(
+        self,
+        campaign_id: str,
+        contacts: ContactSource,
+        *,
+        journal: str | os.PathLike[str] | None = None,
+        concurrency: int = 8,
+        on_progress: ProgressCallback | None = None,
+        reconcile: bool = True,
+        input_fingerprint: str | None = None,
+        expected_rows: int | None = None,
+        report: str | os.PathLike[str] | None = None,
+    ) -> LoadReport:
+        """Create a contact for each input row and add them all to the campaign.
+
+        `contacts` is an iterable or async iterable of ContactInput. It is read a chunk at a
+        time, so memory stays flat however long it is, and a plain iterable is read on a
+        worker thread. At most `concurrency` creates are in flight, and created contacts are
+        added in batches of 100 while the creates go on. All requests share the client's
+        rate limiter (`requests_per_minute`).
+
+        Rows are skipped, never sent, when they lack a first name or a phone, when the phone
+        is not E.164, or when an earlier row has the same phone (duplicate_phone). A row
+        whose create fails is reported with the API's error code. A create whose outcome is
+        unknown is not resent blindly: with `reconcile`, the contacts are read back, a
+        contact with the same phone and first name settles the row, and a row without one
+        is created again. Without it, such rows stay unknown.
+
+        `journal` is the path of a SQLite file that records every row and step. Loading
+        again with an existing journal resumes it: rows already settled are not sent again,
+        nothing is created twice, and created contacts not yet added are added. The journal
+        must belong to this campaign and, when `input_fingerprint` is set, to the same
+        input, else JournalMismatchError is raised. The input rows are also compared one by
+        one. Without a journal, a temporary one is used and deleted.
+
+        When the account reaches its plan's cap on stored contacts, the load stops reading,
+        lets in-flight requests finish, adds what it created and returns a report with
+        `stop_reason` "contact_limit_reached". `on_progress` gets LoadProgress events on the
+        event loop's thread, at most four a second, and `expected_rows` enables the ETA.
+        `report` is a path for the per-row CSV report. Errors that would hit every request
+        (authentication, an unknown campaign) stop the load the same way and are raised.
+        """
+        return self._portal.call(
+            self._async.load_contacts(
+                campaign_id,
+                contacts,
+                journal=journal,
+                concurrency=concurrency,
+                on_progress=on_progress,
+                reconcile=reconcile,
+                input_fingerprint=input_fingerprint,
+                expected_rows=expected_rows,
+                report=report,
+            )
+        )
+
+    def iter_load_contacts(
+        self,
+        campaign_id: str,
+        contacts: ContactSource,
+        *,
+        journal: str | os.PathLike[str] | None = None,
+        concurrency: int = 8,
+        reconcile: bool = True,
+        input_fingerprint: str | None = None,
+        expected_rows: int | None = None,
+        report: str | os.PathLike[str] | None = None,
+    ) -> Iterator[LoadProgress]:
+        """Run `load_contacts` and yield its progress events; the last one has the report.
+
+        A consumer slower than the load receives only the latest event. Leaving the loop
+        early cancels the load, which the same journal resumes later.
+        """
+        return self._portal.iterate(
+            self._async.iter_load_contacts(
+                campaign_id,
+                contacts,
+                journal=journal,
+                concurrency=concurrency,
+                reconcile=reconcile,
+                input_fingerprint=input_fingerprint,
+                expected_rows=expected_rows,
+                report=report,
+            )
+        )
 
     def __repr__(self) -> str:
         return twin_repr(self, self._async)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import tempfile
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -20,11 +22,23 @@ def summary_values(output: str) -> dict[str, str]:
 
 
 def run_import(emulator: Emulator, *arguments: str) -> tuple[int, dict[str, str], str]:
-    result = CliRunner().invoke(
-        main,
-        ["import", *arguments, "--api-key", emulator.api_key, "--base-url", emulator.base_url],
-        env={"COLUMNS": "200"},
-    )
+    """Run `smartalex import` with a journal in a new temporary directory."""
+    with tempfile.TemporaryDirectory() as scratch:
+        journal = str(Path(scratch) / "journal.sqlite")
+        result = CliRunner().invoke(
+            main,
+            [
+                "import",
+                *arguments,
+                "--journal",
+                journal,
+                "--api-key",
+                emulator.api_key,
+                "--base-url",
+                emulator.base_url,
+            ],
+            env={"COLUMNS": "200"},
+        )
     return result.exit_code, summary_values(result.output), result.output
 
 
