@@ -25,8 +25,13 @@ if TYPE_CHECKING:
 __all__ = ["API_KEY_ENV_VAR", "BASE_URL_ENV_VAR", "DEFAULT_BASE_URL", "AsyncSmartAlex"]
 
 DEFAULT_BASE_URL = "https://api.getsmartalex.com/v1"
+"""The production API root, used when neither base_url nor SMARTALEX_BASE_URL is set."""
+
 API_KEY_ENV_VAR = "SMARTALEX_API_KEY"
+"""Environment variable read for the API key when the client gets no api_key."""
+
 BASE_URL_ENV_VAR = "SMARTALEX_BASE_URL"
+"""Environment variable read for the API root when the client gets no base_url."""
 
 
 class AsyncSmartAlex:

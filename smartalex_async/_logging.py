@@ -13,6 +13,7 @@ import warnings
 __all__ = ["LOG_ENV_VAR", "configure_from_environment"]
 
 LOG_ENV_VAR = "SMARTALEX_LOG"
+"""Environment variable that turns on logging to stderr: debug, info, warning or error."""
 
 _LEVELS = {
     "debug": logging.DEBUG,

@@ -27,6 +27,7 @@ class NotGiven(enum.Enum):
 
 
 NOT_GIVEN: Final = NotGiven.NOT_GIVEN
+"""Default of optional request fields: the field is left out of the request."""
 
 
 Timeout: TypeAlias = float | aiohttp.ClientTimeout | None

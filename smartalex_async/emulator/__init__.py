@@ -62,6 +62,7 @@ from ._state import (
     AdvanceResult,
     EmulatorState,
 )
+from ._thread import emulator_in_thread
 from ._traffic import EmulatorStats
 
 __all__ = [
@@ -82,6 +83,7 @@ __all__ = [
     "Snapshot",
     "StatusChange",
     "create_app",
+    "emulator_in_thread",
     "parse_clock_start",
     "run_emulator",
     "serve",
