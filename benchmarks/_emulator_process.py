@@ -38,7 +38,10 @@ def emulator_process(*options: str) -> Iterator[EmulatorProcess]:
         "0",
         *options,
     ]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+    # Its per-request log lines go to stderr; they would drown the benchmark output.
+    process = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
+    )
     try:
         assert process.stdout is not None
         line = process.stdout.readline()

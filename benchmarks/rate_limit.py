@@ -104,20 +104,24 @@ def main() -> None:
         default=120.0,
         help="Seconds per variant; a multiple of the 60 s window compares fairly.",
     )
+    parser.add_argument(
+        "--variants",
+        default="sdk,naive",
+        help="Comma-separated variants to run: sdk, naive (default both).",
+    )
     parser.add_argument("--json", type=Path, help="Write the results to this JSON file.")
     arguments = parser.parse_args()
+    runners = {"sdk": run_sdk, "naive": run_naive}
+    chosen = [name.strip() for name in arguments.variants.split(",") if name.strip()]
 
     options = ("--rate-limit", str(int(PLAN)), "--api-key", "sdk", "--api-key", "naive")
     with emulator_process(*options) as emulator:
         results = {
-            "sdk": summarize(
-                asyncio.run(run_sdk(emulator.base_url, "sdk", arguments.duration)),
+            name: summarize(
+                asyncio.run(runners[name](emulator.base_url, name, arguments.duration)),
                 arguments.duration,
-            ),
-            "naive": summarize(
-                asyncio.run(run_naive(emulator.base_url, "naive", arguments.duration)),
-                arguments.duration,
-            ),
+            )
+            for name in chosen
         }
     report = {"plan_requests_per_minute": int(PLAN), "duration_s": arguments.duration, **results}
     print(json.dumps(report, indent=2))

@@ -1,0 +1,261 @@
+"""Write docs/benchmarks.md and its charts from a results file of run.py, and nothing else.
+
+Every figure on the page is read from the results file, so the page can be rebuilt from the
+committed file at any time: python benchmarks/report.py benchmarks/results/results.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import matplotlib
+
+matplotlib.use("Agg")  # Render to files; there is no display.
+import matplotlib.pyplot as plt
+
+HERE = Path(__file__).parent
+DOCS = HERE.parent / "docs"
+CHARTS = DOCS / "benchmarks"
+NOTES = HERE / "notes.md"
+
+VARIANT_LABELS = {
+    "sdk_async": "SDK (async)",
+    "sdk_sync": "SDK (sync facade)",
+    "raw_aiohttp": "raw aiohttp",
+    "httpx_async": "httpx.AsyncClient",
+    "requests_sequential": "requests, sequential",
+    "requests_threads": "requests, thread pool",
+}
+
+
+def table(header: list[str], rows: list[list[Any]]) -> list[str]:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows]
+    return [*lines, ""]
+
+
+def fanout_setting(results: dict[str, Any], latency_ms: int, concurrency: int) -> dict[str, Any]:
+    for setting in results.get("fanout", {}).get("fanout", []):
+        if setting["latency_ms"] == latency_ms and setting["concurrency"] == concurrency:
+            return dict(setting)
+    return {}
+
+
+def fanout_section(results: dict[str, Any]) -> Iterator[str]:
+    settings = results.get("fanout", {}).get("fanout", [])
+    if not settings:
+        yield "No fan-out results in this run.\n"
+        return
+    yield "![Contacts added per second](benchmarks/fanout.png)\n"
+    for setting in settings:
+        yield (
+            f"**{setting['latency_ms']} ms server latency, {setting['concurrency']} in flight, "
+            f"{setting['ids']:,} ids**"
+            + (
+                f" (theoretical limit {setting['theoretical_contacts_per_s']:,.0f} contacts/s)"
+                if "theoretical_contacts_per_s" in setting
+                else ""
+            )
+            + "\n"
+        )
+        rows = [
+            [
+                VARIANT_LABELS.get(name, name),
+                f"{values['contacts_per_s_median']:,.0f}",
+                f"{values['contacts_per_s_min']:,.0f} to {values['contacts_per_s_max']:,.0f}",
+                f"{values['ratio_to_raw_aiohttp']:.2f}",
+                f"{values['ratio_to_theoretical']:.2f}" if "ratio_to_theoretical" in values else "",
+                values["runs"],
+            ]
+            for name, values in setting["variants"].items()
+        ]
+        yield from table(
+            ["variant", "contacts/s (median)", "min to max", "vs raw aiohttp", "vs limit", "runs"],
+            rows,
+        )
+
+
+def draw_fanout(results: dict[str, Any]) -> None:
+    settings = results.get("fanout", {}).get("fanout", [])
+    if not settings:
+        return
+    figure, axes = plt.subplots(1, len(settings), figsize=(4 * len(settings), 4), squeeze=False)
+    for axis, setting in zip(axes[0], settings, strict=True):
+        names = list(setting["variants"])
+        values = [setting["variants"][name]["contacts_per_s_median"] for name in names]
+        axis.barh([VARIANT_LABELS.get(name, name) for name in names], values)
+        axis.set_title(f"{setting['latency_ms']} ms, {setting['concurrency']} in flight")
+        axis.set_xlabel("contacts/s (median)")
+        axis.invert_yaxis()
+    figure.tight_layout()
+    figure.savefig(CHARTS / "fanout.png", dpi=90)
+    plt.close(figure)
+
+
+def generic_section(title: str, data: Any) -> Iterator[str]:
+    """Render a benchmark's JSON as a flat table of key paths and values."""
+    yield f"## {title}\n"
+    if not data or "skipped" in data:
+        yield f"Not measured in this run{': ' + data['skipped'] if data else ''}.\n"
+        return
+    rows = [[path, value] for path, value in flatten(data)]
+    yield from table(["measure", "value"], rows)
+
+
+def flatten(data: Any, prefix: str = "") -> Iterator[tuple[str, Any]]:
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield from flatten(value, f"{prefix}.{key}" if prefix else str(key))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            yield from flatten(value, f"{prefix}[{index}]")
+    else:
+        yield prefix, data
+
+
+def target_rows(results: dict[str, Any]) -> list[list[str]]:
+    """Return (target, measured, met) rows, reading every figure from the results."""
+    rows = []
+
+    for concurrency in (16, 64):
+        setting = fanout_setting(results, 0, concurrency)
+        ratio = setting.get("variants", {}).get("sdk_async", {}).get("ratio_to_raw_aiohttp")
+        rows.append(
+            verdict(f"SDK >= 0.95 of raw aiohttp, 0 ms, {concurrency} in flight", ratio, 0.95)
+        )
+
+    setting = fanout_setting(results, 25, 64)
+    sdk = setting.get("variants", {}).get("sdk_async", {})
+    rows.append(
+        verdict(
+            "SDK >= 1.0 of raw aiohttp, 25 ms, 64 in flight", sdk.get("ratio_to_raw_aiohttp"), 1.0
+        )
+    )
+    rows.append(
+        verdict(
+            "SDK >= 0.90 of the theoretical limit, 25 ms, 64 in flight",
+            sdk.get("ratio_to_theoretical"),
+            0.90,
+        )
+    )
+
+    facade = results.get("facade", {}).get("ratio_facade_to_async")
+    rows.append(verdict("facade per call <= 1.3 of async", facade, 1.3, at_most=True))
+
+    growth = results.get("memory", {}).get("growth_mb")
+    rows.append(
+        verdict(
+            "memory growth <= 20 MB from 10,000 rows to the largest size", growth, 20, at_most=True
+        )
+    )
+
+    sdk_rate = results.get("rate_limit", {}).get("sdk", {})
+    ratio = sdk_rate.get("ratio_to_plan")
+    zero_429 = sdk_rate.get("responses_429") == 0 if sdk_rate else None
+    rows.append(verdict(">= 0.97 of the plan's rate", ratio, 0.97))
+    rows.append(
+        [
+            "zero 429s at the plan's rate",
+            str(sdk_rate.get("responses_429", "not measured")),
+            yes_no(zero_429),
+        ]
+    )
+
+    imports = results.get("import_time", {})
+    for module in ("smartalex_async", "smartalex_sync"):
+        value = imports.get(module, {}).get("ratio_to_aiohttp")
+        rows.append(verdict(f"import of {module} <= 1.3 of aiohttp", value, 1.3, at_most=True))
+    return rows
+
+
+def verdict(target: str, value: float | None, bound: float, *, at_most: bool = False) -> list[str]:
+    if value is None:
+        return [target, "not measured", "unknown"]
+    met = value <= bound if at_most else value >= bound
+    return [target, f"{value:.3g}", yes_no(met)]
+
+
+def yes_no(met: bool | None) -> str:
+    return "unknown" if met is None else ("met" if met else "**missed**")
+
+
+def draw_imports(results: dict[str, Any]) -> None:
+    imports = results.get("import_time", {})
+    if not imports or "skipped" in imports:
+        return
+    names = list(imports)
+    figure, axis = plt.subplots(figsize=(5, 2.5))
+    axis.barh(names, [imports[name]["median_ms"] for name in names])
+    axis.set_xlabel("import time, ms (median)")
+    axis.invert_yaxis()
+    figure.tight_layout()
+    figure.savefig(CHARTS / "import_time.png", dpi=90)
+    plt.close(figure)
+
+
+def page(results: dict[str, Any], source: Path) -> str:
+    machine = results.get("machine", {})
+    lines = [
+        "# Benchmarks",
+        "",
+        "<!-- Generated by benchmarks/report.py from the results file; do not edit. -->",
+        "",
+        f"Every figure here comes from `{source.as_posix()}`, written by one run of "
+        f"`python benchmarks/run.py --{results.get('mode', 'quick')}`. Ratios compare "
+        "variants measured in that same run.",
+        "",
+        "## Machine",
+        "",
+        *table(["", ""], [[key, value] for key, value in machine.items()]),
+        "## Targets",
+        "",
+        *table(["target", "measured", "verdict"], target_rows(results)),
+    ]
+    if NOTES.exists():
+        lines += [NOTES.read_text().strip(), ""]
+    lines += ["## Fan-out of contact adds", "", *fanout_section(results)]
+    for key, title in (
+        ("loader", "Loader pipeline"),
+        ("facade", "Sync facade overhead"),
+        ("memory", "Memory"),
+        ("rate_limit", "Rate-limited efficiency"),
+        ("import_time", "Import time"),
+    ):
+        lines += [*generic_section(title, results.get(key))]
+    if (CHARTS / "import_time.png").exists():
+        lines += ["![Import time](benchmarks/import_time.png)", ""]
+    lines += [
+        "## Reproduce",
+        "",
+        "```sh",
+        "make bench        # quick: small sizes, under about 2 minutes",
+        "make bench-full   # the full sizes",
+        "```",
+        "",
+        "Both write `benchmarks/results/results.json` and rebuild this page from it. The "
+        "emulator runs in a separate process on 127.0.0.1; no other machine is involved.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("results", type=Path, help="A results file written by run.py.")
+    arguments = parser.parse_args()
+
+    results = json.loads(arguments.results.read_text())
+    CHARTS.mkdir(parents=True, exist_ok=True)
+    draw_fanout(results)
+    draw_imports(results)
+    source = arguments.results.resolve().relative_to(HERE.parent.resolve())
+    (DOCS / "benchmarks.md").write_text(page(results, source))
+    print(f"Wrote {DOCS / 'benchmarks.md'}")
+
+
+if __name__ == "__main__":
+    main()
