@@ -255,6 +255,14 @@ class Transport:
             error: SmartAlexError = APITimeoutError(
                 f"{description} timed out.", method=call.method, url=self._base_url + call.path
             )
+        elif isinstance(exc, aiohttp.ClientConnectorError):
+            error = APIConnectionError(
+                f"{description} failed: could not connect to {exc.host}:{exc.port} "
+                f"({exc.os_error.strerror or exc.os_error}). Check base_url and that the "
+                "server is running.",
+                method=call.method,
+                url=self._base_url + call.path,
+            )
         else:
             error = APIConnectionError(
                 f"{description} failed before a response arrived: {exc!r}",

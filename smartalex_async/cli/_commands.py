@@ -20,7 +20,7 @@ from rich.progress import (
 from rich.table import Table
 
 from .._client import AsyncSmartAlex
-from .._errors import SmartAlexError
+from .._errors import MissingAPIKeyError, SmartAlexError
 from .._version import __version__
 from ..loader import JournalError, LoadProgress
 from ._contacts_csv import ContactsCsvError
@@ -431,8 +431,25 @@ def _run_import(
             markup=False,
         )
         raise SystemExit(130) from None
-    except (SmartAlexError, ContactsCsvError) as exc:
+    except ContactsCsvError as exc:
+        raise click.ClickException(_with_changed_file_hint(str(exc), settings)) from exc
+    except MissingAPIKeyError as exc:
+        raise click.ClickException(
+            "No API key given: pass --api-key or set the SMARTALEX_API_KEY environment variable."
+        ) from exc
+    except SmartAlexError as exc:
         raise click.ClickException(_with_resume_hint(str(exc), settings)) from exc
+
+
+def _with_changed_file_hint(message: str, settings: ImportSettings) -> str:
+    # Fixing the file changes its fingerprint, and a journal never resumes a changed input.
+    if not settings.journal.exists():
+        return message
+    return (
+        f"{message}\nA fixed file cannot resume the journal {settings.journal}: it lists the "
+        "contacts created so far, if any; delete it before importing the fixed file, or pass "
+        "--journal with a new path to keep it."
+    )
 
 
 def _with_resume_hint(message: str, settings: ImportSettings) -> str:

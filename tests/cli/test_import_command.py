@@ -128,3 +128,38 @@ def test_demo_command_verifies_emulator() -> None:
         summary["Rows skipped"]
     )
     assert "holds exactly the" in result.output
+
+
+def test_import_without_key_names_option(
+    emulator_thread: Emulator, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("SMARTALEX_API_KEY", raising=False)
+    arguments = [
+        "import",
+        str(DATA / "contacts-minimal.csv"),
+        "--campaign-name",
+        "No key",
+        "--journal",
+        str(tmp_path / "journal.sqlite"),
+        "--base-url",
+        emulator_thread.base_url,
+    ]
+
+    result = CliRunner().invoke(main, arguments)
+
+    assert result.exit_code == 1
+    assert "pass --api-key or set the SMARTALEX_API_KEY" in result.output
+    assert emulator_thread.state.campaigns == {}
+
+
+def test_malformed_file_says_journal_cannot_resume(
+    emulator_thread: Emulator, tmp_path: Path
+) -> None:
+    export = tmp_path / "partial.csv"
+    export.write_text('phone,first_name\n+14155550141,A\n+14155550143,"C\n+14155550144,D\n')
+
+    exit_code, _, output = run_import(emulator_thread, str(export), "--campaign-name", "Bad")
+
+    assert exit_code == 1
+    assert "malformed near line" in output
+    assert "A fixed file cannot resume the journal" in output
