@@ -24,6 +24,7 @@ from smartalex_async import (
     AgentNotFoundError,
     AsyncSmartAlex,
     InvalidParameterError,
+    OutcomeUnknownError,
     SmartAlexError,
 )
 
@@ -67,6 +68,10 @@ async def create_campaign(body: CampaignRequest, client: SmartAlexClient) -> Cam
     except (InvalidParameterError, AgentNotFoundError) as error:
         # The caller's input was wrong: the SDK rejected it before sending, or the API did.
         raise HTTPException(status_code=400, detail=str(error)) from error
+    except OutcomeUnknownError as error:
+        # The create may have happened: a caller that simply retries could make a duplicate,
+        # so say so, and let it look the campaign up before creating it again.
+        raise HTTPException(status_code=504, detail=f"Outcome unknown: {error}") from error
     except SmartAlexError as error:
         # The API or the connection to it failed, after the retries that the SDK allows.
         raise HTTPException(status_code=502, detail=str(error)) from error

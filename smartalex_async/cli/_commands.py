@@ -142,6 +142,11 @@ def import_command(
     """
     if not (campaign_name or resume or dry_run):
         raise click.UsageError("Missing option '--campaign-name' (needed to create a campaign).")
+    if dry_run and report is not None:
+        raise click.UsageError(
+            "--report writes the outcome of each row of a load, and a dry run sends nothing; "
+            "drop --report, or run without --dry-run."
+        )
 
     settings = ImportSettings(
         file=file,
