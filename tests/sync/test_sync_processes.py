@@ -262,6 +262,18 @@ UNCLOSED_SCRIPT = textwrap.dedent(
 )
 
 
+SLOW_STEP_REPORT = re.compile(r"^Executing <.*> took \d+\.\d+ seconds\n", re.MULTILINE)
+
+
+def without_slow_step_reports(stderr: str) -> str:
+    """Drop asyncio debug mode's reports of loop steps over 100 ms.
+
+    -X dev turns on asyncio debug mode, which reports any slow step; on a loaded machine that
+    happens without any fault of the client, so only other output counts as a warning.
+    """
+    return SLOW_STEP_REPORT.sub("", stderr)
+
+
 @pytest.mark.parametrize("host", ["127.0.0.1", "localhost"])
 def test_unclosed_client_exits_quietly(emulator_process: EmulatorProcess, host: str) -> None:
     # A host name goes through getaddrinfo in the loop's executor, which must be shut down
@@ -288,7 +300,7 @@ def test_unclosed_client_exits_quietly(emulator_process: EmulatorProcess, host: 
         stop_process(process, signal.SIGKILL)
 
     assert returncode == 0, errors
-    assert errors == ""
+    assert without_slow_step_reports(errors) == ""
     assert first_line == "First\n"
     assert exit_seconds < EXIT_TIMEOUT_SECONDS
 
