@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import tempfile
+import time
 from importlib import resources
 from pathlib import Path
 
@@ -22,7 +23,7 @@ from rich.table import Table
 from .._client import AsyncSmartAlex
 from .._errors import MissingAPIKeyError, SmartAlexError
 from .._version import __version__
-from ..loader import JournalError, LoadProgress
+from ..loader import JournalError, LoadPhase, LoadProgress
 from ._contacts_csv import ContactsCsvError
 from ._contacts_csv_headers import MAPPABLE_FIELDS
 from ._importer import (
@@ -42,6 +43,9 @@ DEMO_EXPORT = "demo-contacts-hubspot.csv"
 DEMO_AGENT_ID = "agent_demo"
 
 console = Console()
+
+PLAIN_PROGRESS_SECONDS = 5.0
+"""Seconds between progress lines when the output is not a terminal."""
 
 
 @click.group()
@@ -391,6 +395,7 @@ def _open_export(settings: ImportSettings) -> None:
                 f"Reading {settings.file.name} ({contacts.encoding}, delimiter "
                 f"{contacts.delimiter!r}); columns: {columns}",
                 markup=False,
+                soft_wrap=True,
             )
     except (ContactsCsvError, ValueError, OSError) as exc:
         raise click.ClickException(str(exc)) from exc
@@ -403,7 +408,7 @@ def _run_dry(settings: ImportSettings) -> DryRunSummary:
         raise click.ClickException(str(exc)) from exc
 
     columns = ", ".join(f"{source} -> {field}" for field, source in summary.mapping.items())
-    console.print(f"Reading {settings.file.name}; columns: {columns}", markup=False)
+    console.print(f"Reading {settings.file.name}; columns: {columns}", markup=False, soft_wrap=True)
     return summary
 
 
@@ -473,16 +478,27 @@ async def _import_with_progress(
     rate: float | None = None,
     campaign_id: str | None = None,
 ) -> ImportSummary:
-    with _progress() as progress:
+    # A live display needs a terminal; in a log, a full line every few seconds reads better
+    # than a bar cut to the log's width.
+    live = console.is_terminal
+    last_line = 0.0
+    with _progress(enabled=live) as progress:
         task = progress.add_task("Importing", total=None)
 
         def show(event: LoadProgress) -> None:
+            nonlocal last_line
+            text = _progress_text(event)
             progress.update(
                 task,
-                description=_progress_text(event),
+                description=text,
                 total=event.expected_rows,
                 completed=event.rows_read - event.pending,
             )
+            now = time.monotonic()
+            due = now - last_line >= PLAIN_PROGRESS_SECONDS
+            if not live and (due or event.phase is not LoadPhase.LOADING):
+                last_line = now
+                console.print(text, soft_wrap=True, markup=False)
 
         async with AsyncSmartAlex(
             api_key=api_key, base_url=base_url, requests_per_minute=rate
@@ -490,7 +506,7 @@ async def _import_with_progress(
             return await import_contacts(client, settings, campaign_id, show)
 
 
-def _progress() -> Progress:
+def _progress(*, enabled: bool) -> Progress:
     return Progress(
         SpinnerColumn(),
         TextColumn("{task.description}"),
@@ -498,6 +514,7 @@ def _progress() -> Progress:
         TaskProgressColumn(),
         TimeElapsedColumn(),
         console=console,
+        disable=not enabled,
     )
 
 
