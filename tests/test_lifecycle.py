@@ -88,7 +88,7 @@ async def test_connection_refused_leaks_nothing() -> None:
     async with AsyncSmartAlex(
         api_key="sk_test", base_url="http://127.0.0.1:9/v1", max_retries=0
     ) as client:
-        with pytest.raises(Exception, match="could not connect to 127.0.0.1:9"):
+        with pytest.raises(Exception, match=r"could not connect to 127\.0\.0\.1:9"):
             await client.campaigns.list()
 
     assert collect_resource_warnings() == []

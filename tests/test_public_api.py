@@ -71,6 +71,10 @@ def is_public_module(name: str) -> bool:
 
 
 def is_constant(value: object) -> bool:
+    # A type alias such as Callable[[X], None] is documented like a constant. On Python 3.10
+    # inspect.isclass() is true for it, so it is recognized first.
+    if isinstance(value, types.GenericAlias) or typing.get_origin(value) is not None:
+        return True
     return not (
         inspect.isclass(value) or inspect.isroutine(value) or isinstance(value, types.ModuleType)
     )
