@@ -200,7 +200,9 @@ def run_setting(
             elapsed = VARIANTS[name](emulator, campaign_id, ids, limit)
             held = held_ids(emulator, campaign_id)
             if sorted(held) != sorted(ids):
-                raise AssertionError(f"{name}: the emulator holds {len(held)} of {len(ids)} ids.")
+                raise AssertionError(
+                    f"{name}: the campaign contains {len(held)} of {len(ids)} ids."
+                )
             rates[name].append(len(ids) / elapsed)
     return rates
 

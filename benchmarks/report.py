@@ -180,7 +180,9 @@ def verdict(target: str, value: float | None, bound: float, *, at_most: bool = F
 
 
 def yes_no(met: bool | None) -> str:
-    return "unknown" if met is None else ("met" if met else "**missed**")
+    if met is None:
+        return "unknown"
+    return "met" if met else "**missed**"
 
 
 def draw_imports(results: dict[str, Any]) -> None:

@@ -64,8 +64,8 @@ async def create_campaign(request: web.Request) -> web.Response:
         # The caller's input was wrong: the SDK rejected it before sending, or the API did.
         return web.json_response({"error": str(error)}, status=400)
     except OutcomeUnknownError as error:
-        # The create may have happened: a caller that simply retries could make a duplicate,
-        # so say so, and let it look the campaign up before creating it again.
+        # The create may have happened, and a caller that simply retries could make a
+        # duplicate. Report the outcome as unknown, so the caller looks the campaign up first.
         return web.json_response({"error": str(error), "outcome": "unknown"}, status=504)
     except SmartAlexError as error:
         # The API or the connection to it failed, after the retries that the SDK allows.

@@ -69,8 +69,8 @@ async def create_campaign(body: CampaignRequest, client: SmartAlexClient) -> Cam
         # The caller's input was wrong: the SDK rejected it before sending, or the API did.
         raise HTTPException(status_code=400, detail=str(error)) from error
     except OutcomeUnknownError as error:
-        # The create may have happened: a caller that simply retries could make a duplicate,
-        # so say so, and let it look the campaign up before creating it again.
+        # The create may have happened, and a caller that simply retries could make a
+        # duplicate. Report the outcome as unknown, so the caller looks the campaign up first.
         raise HTTPException(status_code=504, detail=f"Outcome unknown: {error}") from error
     except SmartAlexError as error:
         # The API or the connection to it failed, after the retries that the SDK allows.

@@ -9,7 +9,7 @@ and key that it prints.
 
 from smartalex_sync import SmartAlex
 
-# An agent id from your SmartAlex dashboard; the emulator knows this one.
+# An agent id from your SmartAlex dashboard; the emulator accepts this one.
 AGENT_ID = "agent_def456"
 
 with SmartAlex() as client:

@@ -101,7 +101,7 @@ class OutcomeUnknownError(SmartAlexError):
     """A request that is unsafe to repeat failed in a way that hides whether it took effect.
 
     Raised for creates and starts after the connection was lost, the response timed out, or a
-    gateway answered 502 or 504. The SDK does not send such a request again, because a replay
+    gateway responded with 502 or 504. The SDK does not send such a request again, because a replay
     could create a duplicate; check whether it took effect (list or get) before sending it
     again. `__cause__` is the underlying error.
 
@@ -119,7 +119,7 @@ class OutcomeUnknownError(SmartAlexError):
 
 
 class APIStatusError(SmartAlexError):
-    """The server answered with an error status.
+    """The server responded with an error status.
 
     Attributes:
         status: The HTTP status code.
@@ -253,7 +253,7 @@ def error_from_response(
     """
     code, message = _read_envelope(body)
     error_class = _error_class(status, code)
-    message = message or f"The server answered with HTTP status {status}."
+    message = message or f"The server responded with HTTP status {status}."
     if issubclass(error_class, RateLimitError):
         return error_class(
             message,

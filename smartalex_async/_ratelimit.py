@@ -4,7 +4,7 @@ One RateLimiter serves every request of a client. Before each request it waits f
 of three moments:
 
 - the end of a pause set by a 429 response, so one task's 429 slows the whole client;
-- the reset of the server's window, when the X-RateLimit-* headers say the budget is spent
+- the reset of the server's window, when the X-RateLimit-* headers show the budget is spent
   (counting requests already in flight against the remaining budget);
 - the next slot of the optional `requests_per_minute` pacing, which spaces requests evenly.
 
@@ -126,7 +126,7 @@ class RateLimiter:
         if self._remaining is None or self._remaining > 0 or self._window_reset_at is None:
             return now
         if self._window_reset_at <= now:
-            # The window has reset; the next response tells the new budget.
+            # The window has reset; the next response carries the new budget.
             self._remaining = None
             return now
         return self._window_reset_at

@@ -5,7 +5,7 @@ and adding contacts to a campaign (adding an id again changes nothing). Creating
 a contact, and starting a campaign, are UNSAFE: a replay may create a duplicate.
 
 Every kind is retried when the request never left (the connection could not be made) and on
-429 and 503, which say the server did not process it. A SAFE request is also retried after a
+429 and 503, which mean the server did not process it. A SAFE request is also retried after a
 read timeout, a dropped connection, or a 500, 502 or 504. For an UNSAFE request those leave the
 outcome unknown, except a 500, which is the origin server's own answer and is raised as it is.
 A 502 or 504 comes from a gateway and says nothing about whether the origin applied the request.
@@ -51,7 +51,7 @@ class RequestKind(enum.Enum):
 
 
 class Failure(enum.Enum):
-    """What went wrong with one attempt."""
+    """The kind of failure of one attempt."""
 
     NOT_SENT = "not sent"
     """The connection could not be made, so the server never saw the request."""
@@ -75,7 +75,7 @@ class Failure(enum.Enum):
 
 
 class Action(enum.Enum):
-    """What to do after a failed attempt."""
+    """The decision after a failed attempt."""
 
     RETRY = "retry"
     RAISE = "raise"

@@ -17,7 +17,7 @@ T = TypeVar("T")
 
 
 class AsyncResource:
-    """Base of the resource classes: holds the client's transport."""
+    """Base of the resource classes, which send requests through the client's transport."""
 
     def __init__(self, transport: Transport) -> None:
         self._transport = transport

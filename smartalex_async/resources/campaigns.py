@@ -211,8 +211,8 @@ class AsyncCampaigns(AsyncResource):
         """Start a campaign so that its agent begins calling within the business hours.
 
         When the outcome of the start request is unknown (the connection dropped or timed
-        out after sending), the campaign is read back: a campaign that left draft or paused
-        is reported as started, and one still in draft or paused gets the start once more.
+        out after sending), the campaign is read back. A campaign that left draft or paused
+        is reported as started. One still in draft or paused gets the start once more.
         Raises NoContactsError when the campaign has no contacts.
         """
         campaign_id = require_id("campaign_id", campaign_id)

@@ -120,8 +120,8 @@ class Campaigns:
         """Start a campaign so that its agent begins calling within the business hours.
 
         When the outcome of the start request is unknown (the connection dropped or timed
-        out after sending), the campaign is read back: a campaign that left draft or paused
-        is reported as started, and one still in draft or paused gets the start once more.
+        out after sending), the campaign is read back. A campaign that left draft or paused
+        is reported as started. One still in draft or paused gets the start once more.
         Raises NoContactsError when the campaign has no contacts.
         """
         return self._portal.call(self._async.start(campaign_id, timeout=timeout))
