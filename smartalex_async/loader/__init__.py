@@ -13,6 +13,7 @@ or pending when the load stopped early. `write_load_report` writes them as CSV.
 """
 
 from ._models import (
+    CONTACT_LIMIT_CODES,
     ContactInput,
     ContactSource,
     JournalError,
@@ -23,7 +24,6 @@ from ._models import (
     ProgressCallback,
     RowOutcome,
 )
-from ._pipeline import CONTACT_LIMIT_CODES
 from ._report import write_load_report
 
 __all__ = [

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import collections
 import contextlib
-import enum
 import json
 import os
 import shutil
@@ -37,7 +36,7 @@ from pathlib import Path
 import attrs
 
 from ._models import JournalError, JournalMismatchError
-from ._rows import DUPLICATE_PHONE, ContactFields, PreparedRow
+from ._rows import DUPLICATE_PHONE, ContactFields, PreparedRow, RowState
 
 __all__ = ["SCHEMA_VERSION", "SENDABLE_STATES", "Journal", "RecordedRow", "RowState"]
 
@@ -90,18 +89,6 @@ _INSERT_SKIPPED = (
 
 MAX_ERROR_MESSAGE = 500
 """Characters of an error message kept per row."""
-
-
-class RowState(str, enum.Enum):
-    """The state of one row in the journal. Only this module writes it."""
-
-    PENDING = "pending"
-    CREATING = "creating"
-    CREATED = "created"
-    ADDED = "added"
-    SKIPPED = "skipped"
-    FAILED = "failed"
-    UNKNOWN = "unknown"
 
 
 SENDABLE_STATES = (RowState.PENDING, RowState.FAILED)

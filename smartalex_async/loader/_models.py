@@ -11,6 +11,7 @@ import attrs
 from .._errors import InvalidParameterError, SmartAlexError
 
 __all__ = [
+    "CONTACT_LIMIT_CODES",
     "ContactInput",
     "ContactSource",
     "JournalError",
@@ -21,6 +22,9 @@ __all__ = [
     "ProgressCallback",
     "RowOutcome",
 ]
+
+CONTACT_LIMIT_CODES = frozenset({"contact_limit_reached"})
+"""Error codes that mean the account stores as many contacts as its plan allows."""
 
 
 def _as_tags(value: Iterable[str]) -> tuple[str, ...]:

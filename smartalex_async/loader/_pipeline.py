@@ -42,6 +42,7 @@ from .._validation import require_id, require_non_negative_int, require_positive
 from ._commits import GroupCommitter
 from ._journal import SENDABLE_STATES, Journal, RowState
 from ._models import (
+    CONTACT_LIMIT_CODES,
     ContactInput,
     ContactSource,
     JournalMismatchError,
@@ -60,12 +61,9 @@ if TYPE_CHECKING:
     from ..resources.campaigns import AsyncCampaigns
     from ..resources.contacts import AsyncContacts
 
-__all__ = ["CONTACT_LIMIT_CODES", "LoadOptions", "iterate_load", "run_load"]
+__all__ = ["LoadOptions", "iterate_load", "run_load"]
 
 logger = logging.getLogger("smartalex.bulk")
-
-CONTACT_LIMIT_CODES = frozenset({"contact_limit_reached"})
-"""Error codes that mean the account stores as many contacts as its plan allows."""
 
 ADD_QUEUE_BATCHES = 2
 """Full batches that may wait for the adder before create workers wait for it."""

@@ -8,11 +8,15 @@ import json
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import attrs
 
-from ._journal import Journal, RowState
 from ._models import LoadReport, RowOutcome
+from ._rows import RowState
+
+if TYPE_CHECKING:
+    from ._journal import Journal
 
 __all__ = ["REPORT_COLUMNS", "build_report", "outcome_of", "write_load_report", "write_report"]
 
@@ -139,6 +143,9 @@ def write_load_report(journal: str | os.PathLike[str], report: str | os.PathLike
     The journal must not be in use by a running load. Raises JournalError when it cannot be
     opened.
     """
+    # Imported here: sqlite3 is needed only when a report is written.
+    from ._journal import Journal
+
     with Journal.open(journal) as opened:
         write_report(opened, report)
 

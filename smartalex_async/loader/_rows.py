@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 import hashlib
 import json
 import re
@@ -13,7 +14,7 @@ import attrs
 from .._errors import InvalidParameterError
 from ._models import ContactInput
 
-__all__ = ["ContactFields", "PreparedRow", "canonical_phone", "prepare_row"]
+__all__ = ["ContactFields", "PreparedRow", "RowState", "canonical_phone", "prepare_row"]
 
 MISSING_FIRST_NAME = "missing_first_name"
 MISSING_PHONE = "missing_phone"
@@ -22,6 +23,21 @@ DUPLICATE_PHONE = "duplicate_phone"
 
 _PHONE_PUNCTUATION = str.maketrans("", "", " \t.-()/")
 _E164 = re.compile(r"\+[1-9][0-9]{6,14}")
+
+
+class RowState(str, enum.Enum):
+    """The state of one row in the journal. Only the journal writes it.
+
+    It lives here rather than in `_journal`, so that `import smartalex_async` skips sqlite3.
+    """
+
+    PENDING = "pending"
+    CREATING = "creating"
+    CREATED = "created"
+    ADDED = "added"
+    SKIPPED = "skipped"
+    FAILED = "failed"
+    UNKNOWN = "unknown"
 
 
 @attrs.frozen

@@ -10,7 +10,6 @@ from collections.abc import AsyncIterator, Iterable, Mapping
 from typing import Any
 
 from .._concurrency import run_bounded
-from .._converters import structure_business_hours, unstructure_business_hours
 from .._errors import InvalidParameterError, OutcomeUnknownError, SmartAlexError
 from .._models import (
     AddContactsResult,
@@ -33,7 +32,6 @@ from .._validation import (
     require_timezone,
 )
 from ..loader import ContactSource, LoadProgress, LoadReport, ProgressCallback
-from ..loader._pipeline import LoadOptions, iterate_load, run_load
 from ._base import AsyncResource, iterate_pages, make_page, structure, unwrap_data
 from .contacts import AsyncContacts
 
@@ -123,6 +121,9 @@ class AsyncCampaigns(AsyncResource):
         if not isinstance(timezone, NotGiven):
             body["timezone"] = require_timezone(timezone)
         if not isinstance(business_hours, NotGiven):
+            # Imported here, like the loader below, to keep cattrs out of `import smartalex_async`.
+            from .._converters import structure_business_hours, unstructure_business_hours
+
             hours = structure_business_hours(business_hours)
             body["business_hours"] = unstructure_business_hours(hours)
 
@@ -279,6 +280,9 @@ class AsyncCampaigns(AsyncResource):
         `report` is a path for the per-row CSV report. Errors that would hit every request
         (authentication, an unknown campaign) stop the load the same way and are raised.
         """
+        # The pipeline pulls in anyio and sqlite3, which plain API calls never need.
+        from ..loader._pipeline import LoadOptions, run_load
+
         options = LoadOptions(
             campaign_id=campaign_id,
             journal=journal,
@@ -307,6 +311,8 @@ class AsyncCampaigns(AsyncResource):
         A consumer slower than the load receives only the latest event. Leaving the loop
         early cancels the load, which the same journal resumes later.
         """
+        from ..loader._pipeline import LoadOptions, iterate_load
+
         options = LoadOptions(
             campaign_id=campaign_id,
             journal=journal,
