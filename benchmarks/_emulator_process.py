@@ -36,12 +36,10 @@ def emulator_process(*options: str) -> Iterator[EmulatorProcess]:
         "127.0.0.1",
         "--port",
         "0",
+        "--no-access-log",
         *options,
     ]
-    # Its per-request log lines go to stderr; they would drown the benchmark output.
-    process = subprocess.Popen(
-        command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
-    )
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
     try:
         assert process.stdout is not None
         line = process.stdout.readline()

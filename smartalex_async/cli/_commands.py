@@ -310,6 +310,11 @@ def demo_command() -> None:
     help="ISO 8601 instant with an offset, such as 2026-03-09T08:55:00-05:00, at which the "
     "simulated clock starts; it then follows real time. Default: the real time.",
 )
+@click.option(
+    "--no-access-log",
+    is_flag=True,
+    help="Do not log each request to stderr, for load tests and benchmarks.",
+)
 def emulator_command(
     host: str,
     port: int,
@@ -327,6 +332,7 @@ def emulator_command(
     state_file: Path | None,
     call_interval: float,
     clock_start: str | None,
+    no_access_log: bool,
 ) -> None:
     """Serve the in-memory API emulator until Ctrl-C, with optional faults and rate limits."""
     from .. import emulator
@@ -364,6 +370,7 @@ def emulator_command(
             state_file=state_file,
             clock_start=start,
             call_interval_seconds=call_interval,
+            access_log=not no_access_log,
         )
     except ValueError as exc:
         # An invalid state file, named in the message.

@@ -68,6 +68,14 @@ def test_cli_defaults_no_faults(serve_calls: list[dict[str, Any]]) -> None:
 
     assert result.exit_code == 0, result.output
     assert serve_calls[0]["faults"] == FaultConfig()
+    assert serve_calls[0]["access_log"] is True
+
+
+def test_cli_turns_off_access_log(serve_calls: list[dict[str, Any]]) -> None:
+    result = CliRunner().invoke(main, ["emulator", "--no-access-log"])
+
+    assert result.exit_code == 0, result.output
+    assert serve_calls[0]["access_log"] is False
 
 
 def test_cli_rejects_rate_sum(serve_calls: list[dict[str, Any]]) -> None:

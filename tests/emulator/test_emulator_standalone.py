@@ -91,6 +91,19 @@ async def test_serve_logs_requests(client: aiohttp.ClientSession) -> None:
     assert "page=2" not in stderr
 
 
+async def test_serve_without_access_log(client: aiohttp.ClientSession) -> None:
+    server = await start_server("access_log=False", startup_lines=3)
+    try:
+        body = {"first_name": "Private Person"}
+        async with client.post(f"{server.base_url}/contacts", json=body) as response:
+            status = response.status
+    finally:
+        _, stderr = await server.stop()
+
+    assert status == 201
+    assert stderr == ""
+
+
 async def test_serve_prints_settings() -> None:
     server = await start_server("plan='professional'", startup_lines=5)
     await server.stop()
