@@ -83,9 +83,12 @@ class RateLimiter:
     async def acquire(self) -> None:
         """Wait until a request may be sent, then count it as in flight."""
         # Pacing first: a response that spends the budget may arrive while this request
-        # waits for its slot, and the budget check below must see it.
-        await self._wait_for_slot()
-        await self._wait_for_first_response()
+        # waits for its slot, and the budget check below must see it. The checks before
+        # each await skip creating a coroutine in the common case, once per request.
+        if self._interval:
+            await self._wait_for_slot()
+        if not self._first_response_seen:
+            await self._wait_for_first_response()
         while True:
             now = self.clock.monotonic()
             ready_at = max(self._paused_until, self._budget_ready_at(now))

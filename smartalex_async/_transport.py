@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import json
 import logging
 import os
@@ -58,7 +59,9 @@ def as_client_timeout(timeout: Timeout) -> aiohttp.ClientTimeout | None:
     return aiohttp.ClientTimeout(total=timeout)
 
 
-@attrs.frozen
+# Not frozen: a frozen attrs class sets each field through object.__setattr__, which is
+# slower, and this object is built once per request.
+@attrs.define
 class _Call:
     """One logical request, which may take several attempts."""
 
@@ -69,6 +72,7 @@ class _Call:
     params: Mapping[str, Any] | None
     kind: RequestKind
     timeout: aiohttp.ClientTimeout | None
+    decode_success: bool
 
 
 class _RetryLater(Exception):
@@ -160,15 +164,17 @@ class Transport:
         json_body: Any = None,
         kind: RequestKind | None = None,
         timeout: Timeout = None,
+        decode_success: bool = True,
     ) -> Any:
         """Send a request, retrying as the retry table allows; return the decoded JSON body.
 
         `path_template` names the endpoint in logs (`/campaigns/{campaign_id}`); the values
         of `path_params` are percent-encoded into it. `kind` defaults to SAFE for GET and
-        UNSAFE otherwise. Returns None for an empty body.
+        UNSAFE otherwise. Returns None for an empty body, and for any success body when
+        `decode_success` is False; error bodies are always decoded.
         """
         path = path_template.format_map(
-            {name: quote(value, safe="") for name, value in (path_params or {}).items()}
+            {name: _quote_segment(value) for name, value in (path_params or {}).items()}
         )
         call = _Call(
             method=method,
@@ -178,6 +184,7 @@ class Transport:
             params=params,
             kind=kind or (RequestKind.SAFE if method == "GET" else RequestKind.UNSAFE),
             timeout=as_client_timeout(timeout),
+            decode_success=decode_success,
         )
         attempts = self.max_retries + 1
         for attempt in range(1, attempts + 1):
@@ -206,7 +213,7 @@ class Transport:
         started = time.perf_counter()
         headers: Mapping[str, str] | None = None
         try:
-            status, headers, body = await self._send(session, call)
+            status, headers, raw = await self._send(session, call)
         except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
             self._log_attempt(call, attempt, "failed", started, None)
             failure = self._connection_failure(call, exc)
@@ -217,20 +224,20 @@ class Transport:
         request_id = headers.get("X-Request-Id")
         self._log_attempt(call, attempt, status, started, request_id)
         if status < 300:
-            return body
+            return _decode_body(raw) if call.decode_success else None
+        body = _decode_body(raw)
         failure = self._status_failure(call, status, headers, body, request_id)
         raise failure from failure.__cause__
 
     async def _send(
         self, session: aiohttp.ClientSession, call: _Call
-    ) -> tuple[int, Mapping[str, str], Any]:
+    ) -> tuple[int, Mapping[str, str], bytes]:
         options: dict[str, Any] = {"json": call.json_body, "params": call.params}
         if call.timeout is not None:
             options["timeout"] = call.timeout
         url = self._base_url + call.path
         async with session.request(call.method, url, allow_redirects=False, **options) as response:
-            raw = await response.read()
-            return response.status, response.headers, _decode_body(raw)
+            return response.status, response.headers, await response.read()
 
     def _log_attempt(
         self, call: _Call, attempt: int, status: int | str, started: float, request_id: str | None
@@ -394,6 +401,12 @@ async def _close_at_loop_end(session: aiohttp.ClientSession) -> AsyncGenerator[N
         yield
     finally:
         await session.close()
+
+
+@functools.lru_cache(maxsize=256)
+def _quote_segment(value: str) -> str:
+    """Percent-encode `value` as one path segment; cached, since a bulk add repeats its id."""
+    return quote(value, safe="")
 
 
 def _decode_body(raw: bytes) -> Any:

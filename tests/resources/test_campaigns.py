@@ -234,7 +234,10 @@ async def test_add_contacts_reports_failed_batch(
     assert isinstance(result.failed_batches[0].error, BadRequestError)
 
 
-@pytest.mark.parametrize("ids", [[], "contact_1", ["ok", ""], ["ok", 7]])
+@pytest.mark.parametrize(
+    "ids",
+    [[], "contact_1", ["ok", ""], ["ok", " \t"], ["ok", 7], ["ok", None], ["ok", ["nested"]]],
+)
 async def test_add_contacts_validates_ids(
     client: AsyncSmartAlex, mocked: aioresponses, ids: object
 ) -> None:
