@@ -5,7 +5,10 @@ emulator that runs in a separate process (`smartalex emulator --port 0`), so tha
 does not compete with the clients for this process's GIL:
 
 - facade: `SmartAlex.campaigns.get(id)`, which waits for the call on the client's loop thread;
-- async: `await AsyncSmartAlex.campaigns.get(id)` on a loop in the calling thread.
+- async: `await AsyncSmartAlex.campaigns.get(id)` on a loop in the calling thread;
+- handoff: `asyncio.run_coroutine_threadsafe` of a coroutine that returns at once, to a loop
+  in another thread: the thread round trip that every call through a loop thread pays, with
+  no SDK code in it.
 
 After a warm-up of each, the rounds alternate between the two, and the order inside a round
 flips every round, so that drift in the machine's load affects both alike. Reported: the median
@@ -19,104 +22,24 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import json
 import os
 import platform
-import re
-import signal
 import statistics
-import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import aiohttp
+from _emulator_process import EmulatorProcess, emulator_process
 
 from smartalex_async import AsyncSmartAlex
 from smartalex_sync import SmartAlex
 
-READY_LINE = re.compile(r"serving (?P<base_url>http://\S+) with API key (?P<api_key>\S+);")
-STARTUP_TIMEOUT_SECONDS = 30.0
-STOP_TIMEOUT_SECONDS = 10.0
 AGENT_ID = "agent_def456"
-
-
-@dataclass(frozen=True)
-class Server:
-    """The emulator process: where it serves, and its PID."""
-
-    base_url: str
-    api_key: str
-    pid: int
-
-
-# ---------------------------------------------------------------------------------------------
-# Emulator process
-
-
-def emulator_command() -> list[str]:
-    """Return `smartalex emulator` for the interpreter running this script."""
-    script = Path(sys.executable).with_name("smartalex")
-    if script.exists():
-        launcher = [str(script)]
-    else:
-        # The same command when the console script is not installed next to the interpreter.
-        launcher = [sys.executable, "-c", "from smartalex_async.cli import main; main()"]
-    return [*launcher, "emulator", "--host", "127.0.0.1", "--port", "0"]
-
-
-@contextlib.contextmanager
-def emulator_process() -> Iterator[Server]:
-    """Start the emulator, yield where it serves, and stop it by its PID."""
-    process = subprocess.Popen(
-        emulator_command(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
-    )
-    assert process.stdout is not None
-    try:
-        first_line = read_first_line(process.stdout)
-        match = READY_LINE.search(first_line)
-        if match is None:
-            raise RuntimeError(f"The emulator did not start; its first line was {first_line!r}.")
-
-        # Draining the rest of the output keeps the pipe from filling up and blocking the emulator.
-        threading.Thread(target=drain, args=(process.stdout,), daemon=True).start()
-        yield Server(match["base_url"], match["api_key"], process.pid)
-    finally:
-        stop(process)
-
-
-def read_first_line(stream: IO[str]) -> str:
-    """Return the first line of `stream`, or raise if none comes within the startup timeout."""
-    lines: list[str] = []
-    reader = threading.Thread(target=lambda: lines.append(stream.readline()), daemon=True)
-    reader.start()
-    reader.join(STARTUP_TIMEOUT_SECONDS)
-    if not lines:
-        raise RuntimeError(f"The emulator printed nothing within {STARTUP_TIMEOUT_SECONDS} s.")
-    return lines[0]
-
-
-def drain(stream: IO[str]) -> None:
-    with stream:
-        for _ in stream:
-            pass
-
-
-def stop(process: subprocess.Popen[str]) -> None:
-    if process.poll() is not None:
-        return
-
-    os.kill(process.pid, signal.SIGTERM)
-    try:
-        process.wait(STOP_TIMEOUT_SECONDS)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait(STOP_TIMEOUT_SECONDS)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -133,6 +56,20 @@ def time_facade(client: SmartAlex, campaign_id: str, calls: int) -> list[float]:
     return durations
 
 
+def time_handoff(loop: asyncio.AbstractEventLoop, calls: int) -> list[float]:
+    """Return the duration of each of `calls` round trips to `loop`'s thread, in microseconds."""
+
+    async def nothing() -> None:
+        return None
+
+    durations: list[float] = []
+    for _ in range(calls):
+        started = time.perf_counter()
+        asyncio.run_coroutine_threadsafe(nothing(), loop).result()
+        durations.append((time.perf_counter() - started) * 1e6)
+    return durations
+
+
 async def time_async(client: AsyncSmartAlex, campaign_id: str, calls: int) -> list[float]:
     """Return the duration of each of `calls` sequential awaited calls, in microseconds."""
     durations: list[float] = []
@@ -143,11 +80,14 @@ async def time_async(client: AsyncSmartAlex, campaign_id: str, calls: int) -> li
     return durations
 
 
-def measure(server: Server, rounds: int, calls: int, warmup: int) -> dict[str, Any]:
+def measure(server: EmulatorProcess, rounds: int, calls: int, warmup: int) -> dict[str, Any]:
     """Create a campaign, then time both clients fetching it."""
     facade = SmartAlex(api_key=server.api_key, base_url=server.base_url)
     loop = asyncio.new_event_loop()
     native = AsyncSmartAlex(api_key=server.api_key, base_url=server.base_url)
+    other_loop = asyncio.new_event_loop()
+    other_thread = threading.Thread(target=other_loop.run_forever, daemon=True)
+    other_thread.start()
     try:
         campaign_id = facade.campaigns.create(name="Benchmark", agent_id=AGENT_ID).id
 
@@ -158,14 +98,20 @@ def measure(server: Server, rounds: int, calls: int, warmup: int) -> dict[str, A
             # The same loop every round, so the async client keeps its session and connection.
             return loop.run_until_complete(time_async(native, campaign_id, count))
 
-        runners = {"facade": facade_round, "async": async_round}
+        def handoff_round(count: int) -> list[float]:
+            return time_handoff(other_loop, count)
+
+        runners = {"facade": facade_round, "async": async_round, "handoff": handoff_round}
         samples = run_rounds(runners, rounds, calls, warmup)
     finally:
+        other_loop.call_soon_threadsafe(other_loop.stop)
+        other_thread.join()
+        other_loop.close()
         loop.run_until_complete(native.close())
         loop.close()
         facade.close()
 
-    return summarize(samples["facade"], samples["async"], calls, warmup)
+    return summarize(samples["facade"], samples["async"], samples["handoff"], calls, warmup)
 
 
 def run_rounds(
@@ -185,16 +131,24 @@ def run_rounds(
 
 
 def summarize(
-    facade_rounds: list[list[float]], async_rounds: list[list[float]], calls: int, warmup: int
+    facade_rounds: list[list[float]],
+    async_rounds: list[list[float]],
+    handoff_rounds: list[list[float]],
+    calls: int,
+    warmup: int,
 ) -> dict[str, Any]:
     facade_median = statistics.median(value for durations in facade_rounds for value in durations)
     async_median = statistics.median(value for durations in async_rounds for value in durations)
+    handoff_median = statistics.median(value for durations in handoff_rounds for value in durations)
     return {
         "facade_median_us": round(facade_median, 1),
         "async_median_us": round(async_median, 1),
         "ratio_facade_to_async": round(facade_median / async_median, 3),
+        "facade_minus_async_us": round(facade_median - async_median, 1),
+        "handoff_median_us": round(handoff_median, 1),
         "facade_round_medians_us": [round(statistics.median(r), 1) for r in facade_rounds],
         "async_round_medians_us": [round(statistics.median(r), 1) for r in async_rounds],
+        "handoff_round_medians_us": [round(statistics.median(r), 1) for r in handoff_rounds],
         "rounds": len(facade_rounds),
         "calls_per_round": calls,
         "warmup_calls": warmup,

@@ -96,6 +96,32 @@ def draw_fanout(results: dict[str, Any]) -> None:
     plt.close(figure)
 
 
+def profile_section(results: dict[str, Any]) -> Iterator[str]:
+    """Render profile_fanout.py's shares of time, SDK beside raw aiohttp."""
+    profile = results.get("profile")
+    yield "## Profile of the 0 ms fan-out\n"
+    if not profile or "skipped" in profile:
+        yield "Not profiled in this run.\n"
+        return
+    yield (
+        f"pyinstrument, one run of each variant adding {profile['ids']:,} ids with "
+        f"{profile['concurrency']} in flight (`benchmarks/profile_fanout.py`). Share of the "
+        "client's time by where the code lives; the SDK run includes the aiohttp and asyncio "
+        "work of its own requests.\n"
+    )
+    sdk, raw = profile["sdk_async"], profile["raw_aiohttp"]
+    parts = sorted(set(sdk["share_of_time"]) | set(raw["share_of_time"]))
+    rows = [
+        [part, sdk["share_of_time"].get(part, 0.0), raw["share_of_time"].get(part, 0.0)]
+        for part in parts
+    ]
+    rows.append(["profiled seconds", sdk["seconds"], raw["seconds"]])
+    yield from table(["part", "SDK (async)", "raw aiohttp"], rows)
+    yield "SDK functions with the most self time, as a share of the time not spent waiting:\n"
+    functions = sdk["sdk_functions_share_of_busy_time"].items()
+    yield from table(["function", "share"], [[name, share] for name, share in functions])
+
+
 def generic_section(title: str, data: Any) -> Iterator[str]:
     """Render a benchmark's JSON as a flat table of key paths and values."""
     yield f"## {title}\n"
@@ -220,6 +246,7 @@ def page(results: dict[str, Any], source: Path) -> str:
     if NOTES.exists():
         lines += [NOTES.read_text().strip(), ""]
     lines += ["## Fan-out of contact adds", "", *fanout_section(results)]
+    lines += [*profile_section(results)]
     for key, title in (
         ("loader", "Loader pipeline"),
         ("facade", "Sync facade overhead"),

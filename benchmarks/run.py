@@ -31,6 +31,10 @@ STEPS: dict[str, dict[str, list[str]]] = {
         "quick": ["fanout.py", "--ids", "5000", "--rounds", "2"],
         "full": ["fanout.py", "--ids", "100000", "--rounds", "3"],
     },
+    "profile": {
+        "quick": ["profile_fanout.py", "--ids", "5000"],
+        "full": ["profile_fanout.py", "--ids", "100000"],
+    },
     "loader": {
         "quick": ["loader.py", "--rows", "5000"],
         "full": ["loader.py", "--rows", "50000"],
