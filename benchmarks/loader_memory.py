@@ -6,7 +6,7 @@ The input is a generated CSV with distinct phones. Full loads go to an emulator 
 child process (`smartalex emulator --port 0`), so its memory is not counted.
 
 Sizes: dry runs of 10,000 and 1,000,000 rows, full loads of 10,000 and 200,000 rows
-(`--quick`: 10,000 and 200,000, and 10,000 and 30,000). Reported per mode: the peak in MB
+(`--quick`: 10,000 and 100,000, and 10,000 and 20,000). Reported per mode: the peak in MB
 at each size and the growth over the 10,000-row figure. `growth_mb` is the larger growth.
 The target is at most 20 MB. Run: python benchmarks/loader_memory.py [--quick] [--json F]
 """
@@ -24,7 +24,7 @@ from pathlib import Path
 from _emulator_process import emulator_process
 
 FULL_SIZES = {"dry_run": (10_000, 1_000_000), "load": (10_000, 200_000)}
-QUICK_SIZES = {"dry_run": (10_000, 200_000), "load": (10_000, 30_000)}
+QUICK_SIZES = {"dry_run": (10_000, 100_000), "load": (10_000, 20_000)}
 BASELINE = 10_000
 
 
@@ -95,7 +95,7 @@ def main() -> None:
         return
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="Smaller sizes, a few minutes.")
+    parser.add_argument("--quick", action="store_true", help="Smaller sizes, under a minute.")
     parser.add_argument("--json", type=Path, help="Write the results to this JSON file.")
     arguments = parser.parse_args()
 

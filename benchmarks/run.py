@@ -36,7 +36,7 @@ STEPS: dict[str, dict[str, list[str]]] = {
         "full": ["profile_fanout.py", "--ids", "100000"],
     },
     "loader": {
-        "quick": ["loader.py", "--rows", "5000"],
+        "quick": ["loader.py", "--rows", "3000"],
         "full": ["loader.py", "--rows", "50000"],
     },
     "facade": {
@@ -48,11 +48,11 @@ STEPS: dict[str, dict[str, list[str]]] = {
         "full": ["loader_memory.py"],
     },
     "rate_limit": {
-        "quick": ["rate_limit.py", "--duration", "30", "--variants", "sdk"],
+        "quick": ["rate_limit.py", "--duration", "20", "--variants", "sdk"],
         "full": ["rate_limit.py", "--duration", "120"],
     },
     "import_time": {
-        "quick": ["import_time.py", "--runs", "7"],
+        "quick": ["import_time.py", "--runs", "5"],
         "full": ["import_time.py", "--runs", "21"],
     },
 }
