@@ -60,12 +60,12 @@ $(BENCH_STAMP): $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[cli,dev,bench]'
 	touch $(BENCH_STAMP)
 
-# Quick benchmark run (small sizes, about 2 minutes); writes benchmarks/results/results.json
+# Quick benchmark run (small sizes, about 3 minutes); writes benchmarks/results/results.json
 # and rebuilds docs/benchmarks.md from it.
 bench: $(BENCH_STAMP)
 	$(BIN)/python benchmarks/run.py --quick
 
-# The sizes the performance page reports; takes several minutes.
+# The sizes the performance page reports; takes about 30 minutes on 2 cores.
 bench-full: $(BENCH_STAMP)
 	$(BIN)/python benchmarks/run.py --full
 

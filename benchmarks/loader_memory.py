@@ -95,7 +95,7 @@ def main() -> None:
         return
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="Smaller sizes, under a minute.")
+    parser.add_argument("--quick", action="store_true", help="Smaller sizes (90 s).")
     parser.add_argument("--json", type=Path, help="Write the results to this JSON file.")
     arguments = parser.parse_args()
 

@@ -1,6 +1,6 @@
 """Run every benchmark and write one results file, then the docs page built from it.
 
-    python benchmarks/run.py --quick    # under about 2 minutes: small sizes, few rounds
+    python benchmarks/run.py --quick    # about 3 minutes: small sizes, few rounds
     python benchmarks/run.py --full     # the sizes the performance page reports
 
 Each benchmark runs as its own process and writes JSON; this script adds a description of
@@ -96,8 +96,12 @@ def run_step(name: str, arguments: list[str], workdir: Path) -> dict[str, object
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     mode = parser.add_mutually_exclusive_group(required=True)
-    mode.add_argument("--quick", action="store_const", const="quick", dest="mode")
-    mode.add_argument("--full", action="store_const", const="full", dest="mode")
+    mode.add_argument(
+        "--quick", action="store_const", const="quick", dest="mode", help="Small sizes, 3 min."
+    )
+    mode.add_argument(
+        "--full", action="store_const", const="full", dest="mode", help="Page sizes, 30 min."
+    )
     parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, help="Results file.")
     parser.add_argument("--only", help="Comma-separated benchmarks to run (default: all).")
     arguments = parser.parse_args()
