@@ -130,6 +130,11 @@ def run_rounds(
     return samples
 
 
+def median_of_all(rounds: list[list[float]]) -> float:
+    """Return the median of every duration of every round."""
+    return statistics.median(value for durations in rounds for value in durations)
+
+
 def summarize(
     facade_rounds: list[list[float]],
     async_rounds: list[list[float]],
@@ -137,9 +142,9 @@ def summarize(
     calls: int,
     warmup: int,
 ) -> dict[str, Any]:
-    facade_median = statistics.median(value for durations in facade_rounds for value in durations)
-    async_median = statistics.median(value for durations in async_rounds for value in durations)
-    handoff_median = statistics.median(value for durations in handoff_rounds for value in durations)
+    facade_median = median_of_all(facade_rounds)
+    async_median = median_of_all(async_rounds)
+    handoff_median = median_of_all(handoff_rounds)
     return {
         "facade_median_us": round(facade_median, 1),
         "async_median_us": round(async_median, 1),

@@ -7,8 +7,8 @@ asyncio, json, waiting in the selector for the server, and the rest, which is th
 benchmark's own code and the standard library. The SDK's costliest functions are listed
 with their share of the time not spent waiting.
 
-pyinstrument hooks every Python call, which slows many small Python functions more than C
-code, so these shares overstate the SDK's part somewhat; they show where its time goes, and
+pyinstrument hooks every Python call, so it slows many small Python functions more than C
+code, and these shares overstate the SDK's part somewhat. They show where its time goes.
 fanout.py measures what it costs.
 
 Run: python benchmarks/profile_fanout.py [--ids N] [--concurrency N] [--json FILE]

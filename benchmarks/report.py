@@ -253,9 +253,10 @@ def page(results: dict[str, Any], source: Path) -> str:
         *table(["target", "measured", "verdict"], target_rows(results)),
     ]
     # The notes explain the committed full run, so a quick run's page leaves them out.
-    if results.get("mode") == "full" and NOTES.exists():
-        lines += [NOTES.read_text().strip(), ""]
-    elif results.get("mode") != "full":
+    if results.get("mode") == "full":
+        if NOTES.exists():
+            lines += [NOTES.read_text().strip(), ""]
+    else:
         lines += [
             "This page was rebuilt from a quick run, whose sizes are too small for the "
             "targets. The committed page and results come from `make bench-full`; "

@@ -84,7 +84,7 @@ class RateLimiter:
         """Wait until a request may be sent, then count it as in flight."""
         # Pacing first: a response that spends the budget may arrive while this request
         # waits for its slot, and the budget check below must see it. The checks before
-        # each await skip creating a coroutine in the common case, once per request.
+        # each await save a coroutine per request in the common case.
         if self._interval:
             await self._wait_for_slot()
         if not self._first_response_seen:
@@ -102,8 +102,6 @@ class RateLimiter:
             self._remaining -= 1
 
     async def _wait_for_first_response(self) -> None:
-        if self._first_response_seen:
-            return
         if not self._first_request_sent:
             self._first_request_sent = True
             return
@@ -117,8 +115,6 @@ class RateLimiter:
         return self._first_response[1]
 
     async def _wait_for_slot(self) -> None:
-        if not self._interval:
-            return
         now = self.clock.monotonic()
         slot = max(now, self._next_slot)
         self._next_slot = slot + self._interval

@@ -34,8 +34,8 @@ def unwrap_data(body: Any) -> Any:
 
 def structure(data: Any, cls: type[T]) -> T:
     """Build a model from response JSON, raising APIResponseError when it does not fit."""
-    # Imported on first use: cattrs and the converters' setup are a sixth of the import time
-    # of smartalex_async, and a client that has not yet had a response does not need them.
+    # Imported on first use, because cattrs and the converters' setup add to the import time
+    # and a client needs them only once a response arrives.
     import cattrs
 
     from .._converters import response_converter
