@@ -569,9 +569,11 @@ class _LatestEvent:
             await _wait_for_either(self._ready, task)
             if self._ready.is_set():
                 self._ready.clear()
-                assert self._event is not None
-                yield self._event
-                if self._event.report is not None:
+                # Read it once: the load may publish a newer event before the consumer asks again.
+                event = self._event
+                assert event is not None
+                yield event
+                if event.report is not None:
                     break
             elif task.done():
                 break

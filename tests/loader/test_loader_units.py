@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 
 import anyio
 import pytest
 
-from smartalex_async import ContactInput, InvalidParameterError, LoadPhase, LoadProgress
+from smartalex_async import (
+    ContactInput,
+    InvalidParameterError,
+    LoadPhase,
+    LoadProgress,
+    LoadReport,
+)
 from smartalex_async.loader import _progress
 from smartalex_async.loader._commits import GroupCommitter
 from smartalex_async.loader._journal import Journal, RowState
+from smartalex_async.loader._pipeline import _LatestEvent
 from smartalex_async.loader._progress import ProgressTracker
 from smartalex_async.loader._rows import canonical_phone, prepare_row
 
@@ -154,3 +162,36 @@ def test_progress_ticks_throttled(journal: Journal, monkeypatch: pytest.MonkeyPa
 
     assert len(events) == 2
     assert events[-1].eta_seconds is None
+
+
+async def test_latest_event_yields_report_published_during_yield(journal: Journal) -> None:
+    """The last event reaches the consumer even when the load publishes it between two reads."""
+    tracker = ProgressTracker(journal, None, expected_rows=None)
+    channel = _LatestEvent()
+    report = LoadReport(
+        campaign_id="cmp_1",
+        rows_read=0,
+        created=0,
+        added=0,
+        skipped=0,
+        failed=0,
+        unknown=0,
+        pending=0,
+    )
+    may_finish = asyncio.Event()
+
+    async def load() -> LoadReport:
+        channel.publish(tracker.snapshot(0.0))
+        await may_finish.wait()
+        channel.publish(tracker.snapshot(1.0, report))
+        return report
+
+    task = asyncio.get_running_loop().create_task(load())
+    events = channel.events(task)
+    first = await events.__anext__()
+    # The load publishes its last event and ends before the consumer asks for the next one.
+    may_finish.set()
+    await task
+    received = [first] + [event async for event in events]
+
+    assert [event.report for event in received] == [None, report]
