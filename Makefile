@@ -60,7 +60,7 @@ $(BENCH_STAMP): $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[cli,dev,bench]'
 	touch $(BENCH_STAMP)
 
-# Quick benchmark run (small sizes, about 3 minutes); writes benchmarks/results/results.json
+# Quick benchmark run (small sizes, under 2 minutes); writes benchmarks/results/results.json
 # and rebuilds docs/benchmarks.md from it.
 bench: $(BENCH_STAMP)
 	$(BIN)/python benchmarks/run.py --quick

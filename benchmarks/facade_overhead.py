@@ -6,14 +6,17 @@ does not compete with the clients for this process's GIL:
 
 - facade: `SmartAlex.campaigns.get(id)`, which waits for the call on the client's loop thread;
 - async: `await AsyncSmartAlex.campaigns.get(id)` on a loop in the calling thread;
+- loop thread: the same awaited call on a plain loop in another thread, sent there with
+  `asyncio.run_coroutine_threadsafe`: what the facade's design costs with none of the
+  facade's own code;
 - handoff: `asyncio.run_coroutine_threadsafe` of a coroutine that returns at once, to a loop
   in another thread: the thread round trip that every call through a loop thread pays, with
   no SDK code in it.
 
 After a warm-up of each, the rounds alternate between the two, and the order inside a round
-flips every round, so that drift in the machine's load affects both alike. Reported: the median
-of all per-call times of each client in microseconds, the median of each round, and the ratio
-facade/async of the medians.
+flips every round, so that drift in the machine's load affects all alike. Reported: the median
+of all per-call times of each variant in microseconds, the median of each round, and the
+ratios of the medians: facade/async, and facade/loop thread.
 
 Run: python benchmarks/facade_overhead.py [--rounds N] [--calls N] [--warmup N] [--json FILE]
 """
@@ -80,14 +83,28 @@ async def time_async(client: AsyncSmartAlex, campaign_id: str, calls: int) -> li
     return durations
 
 
+def time_loop_thread(
+    client: AsyncSmartAlex, loop: asyncio.AbstractEventLoop, campaign_id: str, calls: int
+) -> list[float]:
+    """Return the duration of each of `calls` awaited calls sent to `loop`'s thread."""
+    durations: list[float] = []
+    for _ in range(calls):
+        started = time.perf_counter()
+        asyncio.run_coroutine_threadsafe(client.campaigns.get(campaign_id), loop).result()
+        durations.append((time.perf_counter() - started) * 1e6)
+    return durations
+
+
 def measure(server: EmulatorProcess, rounds: int, calls: int, warmup: int) -> dict[str, Any]:
-    """Create a campaign, then time both clients fetching it."""
+    """Create a campaign, then time each variant fetching it."""
     facade = SmartAlex(api_key=server.api_key, base_url=server.base_url)
     loop = asyncio.new_event_loop()
     native = AsyncSmartAlex(api_key=server.api_key, base_url=server.base_url)
     other_loop = asyncio.new_event_loop()
     other_thread = threading.Thread(target=other_loop.run_forever, daemon=True)
     other_thread.start()
+    # Created on the loop that uses it, as aiohttp expects of a session.
+    threaded = asyncio.run_coroutine_threadsafe(new_client(server), other_loop).result()
     try:
         campaign_id = facade.campaigns.create(name="Benchmark", agent_id=AGENT_ID).id
 
@@ -101,9 +118,18 @@ def measure(server: EmulatorProcess, rounds: int, calls: int, warmup: int) -> di
         def handoff_round(count: int) -> list[float]:
             return time_handoff(other_loop, count)
 
-        runners = {"facade": facade_round, "async": async_round, "handoff": handoff_round}
+        def loop_thread_round(count: int) -> list[float]:
+            return time_loop_thread(threaded, other_loop, campaign_id, count)
+
+        runners = {
+            "facade": facade_round,
+            "async": async_round,
+            "loop_thread": loop_thread_round,
+            "handoff": handoff_round,
+        }
         samples = run_rounds(runners, rounds, calls, warmup)
     finally:
+        asyncio.run_coroutine_threadsafe(threaded.close(), other_loop).result()
         other_loop.call_soon_threadsafe(other_loop.stop)
         other_thread.join()
         other_loop.close()
@@ -111,7 +137,11 @@ def measure(server: EmulatorProcess, rounds: int, calls: int, warmup: int) -> di
         loop.close()
         facade.close()
 
-    return summarize(samples["facade"], samples["async"], samples["handoff"], calls, warmup)
+    return summarize(samples, calls, warmup)
+
+
+async def new_client(server: EmulatorProcess) -> AsyncSmartAlex:
+    return AsyncSmartAlex(api_key=server.api_key, base_url=server.base_url)
 
 
 def run_rounds(
@@ -135,26 +165,19 @@ def median_of_all(rounds: list[list[float]]) -> float:
     return statistics.median(value for durations in rounds for value in durations)
 
 
-def summarize(
-    facade_rounds: list[list[float]],
-    async_rounds: list[list[float]],
-    handoff_rounds: list[list[float]],
-    calls: int,
-    warmup: int,
-) -> dict[str, Any]:
-    facade_median = median_of_all(facade_rounds)
-    async_median = median_of_all(async_rounds)
-    handoff_median = median_of_all(handoff_rounds)
-    return {
-        "facade_median_us": round(facade_median, 1),
-        "async_median_us": round(async_median, 1),
-        "ratio_facade_to_async": round(facade_median / async_median, 3),
-        "facade_minus_async_us": round(facade_median - async_median, 1),
-        "handoff_median_us": round(handoff_median, 1),
-        "facade_round_medians_us": [round(statistics.median(r), 1) for r in facade_rounds],
-        "async_round_medians_us": [round(statistics.median(r), 1) for r in async_rounds],
-        "handoff_round_medians_us": [round(statistics.median(r), 1) for r in handoff_rounds],
-        "rounds": len(facade_rounds),
+def summarize(samples: Mapping[str, list[list[float]]], calls: int, warmup: int) -> dict[str, Any]:
+    medians = {name: median_of_all(rounds) for name, rounds in samples.items()}
+    facade, native = medians["facade"], medians["async"]
+    results: dict[str, Any] = {f"{name}_median_us": round(medians[name], 1) for name in samples}
+    results |= {
+        "ratio_facade_to_async": round(facade / native, 3),
+        "ratio_facade_to_loop_thread": round(facade / medians["loop_thread"], 3),
+        "facade_minus_async_us": round(facade - native, 1),
+    }
+    for name, rounds in samples.items():
+        results[f"{name}_round_medians_us"] = [round(statistics.median(r), 1) for r in rounds]
+    return results | {
+        "rounds": len(samples["facade"]),
         "calls_per_round": calls,
         "warmup_calls": warmup,
         "python": platform.python_version(),

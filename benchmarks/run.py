@@ -1,6 +1,6 @@
 """Run every benchmark and write one results file, then the docs page built from it.
 
-    python benchmarks/run.py --quick    # about 3 minutes: small sizes, few rounds
+    python benchmarks/run.py --quick    # under 2 minutes: small sizes, few rounds
     python benchmarks/run.py --full     # the sizes the performance page reports
 
 Each benchmark runs as its own process and writes JSON; this script adds a description of
@@ -28,15 +28,15 @@ DEFAULT_OUTPUT = HERE / "results" / "results.json"
 # skipped, so that the page says which figures are absent instead of failing the run.
 STEPS: dict[str, dict[str, list[str]]] = {
     "fanout": {
-        "quick": ["fanout.py", "--ids", "5000", "--rounds", "2"],
+        "quick": ["fanout.py", "--ids", "3000", "--rounds", "2"],
         "full": ["fanout.py", "--ids", "100000", "--rounds", "3"],
     },
     "profile": {
-        "quick": ["profile_fanout.py", "--ids", "5000"],
+        "quick": ["profile_fanout.py", "--ids", "3000"],
         "full": ["profile_fanout.py", "--ids", "100000"],
     },
     "loader": {
-        "quick": ["loader.py", "--rows", "3000"],
+        "quick": ["loader.py", "--rows", "2000"],
         "full": ["loader.py", "--rows", "50000"],
     },
     "facade": {
@@ -48,11 +48,11 @@ STEPS: dict[str, dict[str, list[str]]] = {
         "full": ["loader_memory.py"],
     },
     "rate_limit": {
-        "quick": ["rate_limit.py", "--duration", "20", "--variants", "sdk"],
+        "quick": ["rate_limit.py", "--duration", "12", "--variants", "sdk"],
         "full": ["rate_limit.py", "--duration", "120"],
     },
     "import_time": {
-        "quick": ["import_time.py", "--runs", "5"],
+        "quick": ["import_time.py", "--runs", "3"],
         "full": ["import_time.py", "--runs", "21"],
     },
 }
@@ -97,7 +97,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     mode = parser.add_mutually_exclusive_group(required=True)
     mode.add_argument(
-        "--quick", action="store_const", const="quick", dest="mode", help="Small sizes, 3 min."
+        "--quick",
+        action="store_const",
+        const="quick",
+        dest="mode",
+        help="Small sizes, under 2 min.",
     )
     mode.add_argument(
         "--full", action="store_const", const="full", dest="mode", help="Page sizes, 30 min."
