@@ -65,7 +65,7 @@ $(BENCH_STAMP): $(STAMP)
 bench: $(BENCH_STAMP)
 	$(BIN)/python benchmarks/run.py --quick
 
-# The sizes the performance page reports; takes about 30 minutes on 2 cores.
+# The sizes the performance page reports; takes about 35 minutes on 2 cores.
 bench-full: $(BENCH_STAMP)
 	$(BIN)/python benchmarks/run.py --full
 

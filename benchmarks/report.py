@@ -329,7 +329,7 @@ def page(results: dict[str, Any], source: Path) -> str:
         "",
         "```sh",
         "make bench        # quick: small sizes, under 2 minutes",
-        "make bench-full   # the full sizes, about 30 minutes",
+        "make bench-full   # the full sizes, about 35 minutes",
         "```",
         "",
         "Both write `benchmarks/results/results.json` and rebuild this page from it. The "

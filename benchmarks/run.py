@@ -104,7 +104,7 @@ def main() -> None:
         help="Small sizes, under 2 min.",
     )
     mode.add_argument(
-        "--full", action="store_const", const="full", dest="mode", help="Page sizes, 30 min."
+        "--full", action="store_const", const="full", dest="mode", help="Page sizes, 35 min."
     )
     parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, help="Results file.")
     parser.add_argument("--only", help="Comma-separated benchmarks to run (default: all).")
