@@ -83,12 +83,11 @@ def measure_loads(sizes: tuple[int, ...], scratch: Path) -> dict[str, float]:
 
 
 def with_growth(peaks: dict[str, float]) -> dict[str, object]:
-    smallest = peaks[min(peaks, key=int)]
-    largest = peaks[max(peaks, key=int)]
-    return {
-        "peak_rss_mb": {rows: round(peak, 1) for rows, peak in peaks.items()},
-        "growth_mb": round(largest - smallest, 1),
-    }
+    # Rounded before the subtraction, so that the growth matches the peaks shown beside it.
+    rounded = {rows: round(peak, 1) for rows, peak in peaks.items()}
+    smallest = rounded[min(rounded, key=int)]
+    largest = rounded[max(rounded, key=int)]
+    return {"peak_rss_mb": rounded, "growth_mb": round(largest - smallest, 1)}
 
 
 def main() -> None:

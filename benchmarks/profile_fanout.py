@@ -1,13 +1,13 @@
 """Where the client's time goes in the fan-out: the SDK against raw aiohttp, profiled.
 
-Two settings, the ones with missed targets: no server latency with 16 requests in flight,
-and 25 ms of latency with 64 in flight. For each, an emulator runs in a separate process
-with that latency, and each variant of fanout.py adds the same ids to a new campaign, once
-to warm up and once under pyinstrument. The self time of every frame is summed by where its
-code lives. The parts are the SDK, aiohttp (with yarl and multidict), asyncio, json,
-waiting in the selector for the server, and the rest, which is the benchmark's own code and
-the standard library. The SDK's costliest functions are listed with their share of the time
-not spent waiting.
+Three settings, those of the targets missed in some run: no server latency with 16 and with
+64 requests in flight, and 25 ms of latency with 64 in flight. For each latency, an emulator
+runs in a separate process, and each variant of fanout.py adds the same ids to a new
+campaign, once to warm up and once under pyinstrument. The self time of every frame is
+summed by where its code lives. The parts are the SDK, aiohttp (with yarl and multidict),
+asyncio, json, waiting in the selector for the server, and the rest, which is the
+benchmark's own code and the standard library. The SDK's costliest functions are listed with
+their share of the time not spent waiting.
 
 pyinstrument hooks every Python call, so it slows many small Python functions more than C
 code, and these shares overstate the SDK's part somewhat. They show where its time goes.
@@ -26,12 +26,12 @@ from pathlib import Path
 from typing import Any
 
 import fanout
-from _emulator_process import emulator_process
+from _emulator_process import EmulatorProcess, emulator_process
 from pyinstrument import Profiler
 from pyinstrument.frame import Frame
 
 VARIANTS = ("sdk_async", "raw_aiohttp")
-SETTINGS = ((0, 16), (25, 64))
+SETTINGS = ((0, 16), (0, 64), (25, 64))
 """(server latency in ms, requests in flight) of each profile."""
 SAMPLE_INTERVAL_SECONDS = 0.0002
 TOP_FUNCTIONS = 8
@@ -94,26 +94,34 @@ def summarize_profile(root: Frame) -> dict[str, Any]:
     }
 
 
-def profile_setting(ids: int, latency_ms: int, concurrency: int) -> dict[str, Any]:
-    """Profile each variant adding `ids` ids to an emulator with `latency_ms` of latency."""
-    results: dict[str, Any] = {"latency_ms": latency_ms, "concurrency": concurrency}
+def profile_latency(ids: int, latency_ms: int, concurrencies: list[int]) -> list[dict[str, Any]]:
+    """Profile each variant at each concurrency on one emulator with `latency_ms` of latency."""
+    settings = []
     with emulator_process("--latency-ms", str(latency_ms)) as emulator:
         contact_ids = fanout.create_contacts(emulator, ids)
-        for name in VARIANTS:
-            run = fanout.VARIANTS[name]
-            run(
-                emulator, fanout.new_campaign(emulator, f"{name} warm-up"), contact_ids, concurrency
-            )
-            campaign_id = fanout.new_campaign(emulator, f"{name} profiled")
-            profiler = Profiler(interval=SAMPLE_INTERVAL_SECONDS)
-            profiler.start()
-            run(emulator, campaign_id, contact_ids, concurrency)
-            profiler.stop()
-            root = profiler.last_session.root_frame() if profiler.last_session else None
-            if root is None:
-                raise RuntimeError(f"pyinstrument recorded no samples for {name}.")
-            results[name] = summarize_profile(root)
-    return results
+        for concurrency in concurrencies:
+            setting: dict[str, Any] = {"latency_ms": latency_ms, "concurrency": concurrency}
+            for name in VARIANTS:
+                setting[name] = profile_variant(emulator, name, contact_ids, concurrency)
+            settings.append(setting)
+    return settings
+
+
+def profile_variant(
+    emulator: EmulatorProcess, name: str, contact_ids: list[str], concurrency: int
+) -> dict[str, Any]:
+    """Run one variant once to warm up, then once under pyinstrument, and summarize it."""
+    run = fanout.VARIANTS[name]
+    run(emulator, fanout.new_campaign(emulator, f"{name} warm-up"), contact_ids, concurrency)
+    campaign_id = fanout.new_campaign(emulator, f"{name} profiled")
+    profiler = Profiler(interval=SAMPLE_INTERVAL_SECONDS)
+    profiler.start()
+    run(emulator, campaign_id, contact_ids, concurrency)
+    profiler.stop()
+    root = profiler.last_session.root_frame() if profiler.last_session else None
+    if root is None:
+        raise RuntimeError(f"pyinstrument recorded no samples for {name}.")
+    return summarize_profile(root)
 
 
 def main() -> None:
@@ -122,13 +130,15 @@ def main() -> None:
     parser.add_argument("--json", type=Path, help="Write the results to this JSON file.")
     arguments = parser.parse_args()
 
-    results = {
-        "ids": arguments.ids,
-        "settings": [
-            profile_setting(arguments.ids, latency_ms, concurrency)
-            for latency_ms, concurrency in SETTINGS
-        ],
-    }
+    by_latency: dict[int, list[int]] = collections.defaultdict(list)
+    for latency_ms, concurrency in SETTINGS:
+        by_latency[latency_ms].append(concurrency)
+    settings = [
+        setting
+        for latency_ms, concurrencies in by_latency.items()
+        for setting in profile_latency(arguments.ids, latency_ms, concurrencies)
+    ]
+    results = {"ids": arguments.ids, "settings": settings}
     print(json.dumps(results, indent=2), flush=True)
     if arguments.json:
         arguments.json.write_text(json.dumps(results, indent=2) + "\n")

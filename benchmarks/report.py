@@ -16,6 +16,7 @@ import matplotlib
 
 matplotlib.use("Agg")  # Render to files; there is no display.
 import matplotlib.pyplot as plt
+from matplotlib.ticker import MaxNLocator
 
 HERE = Path(__file__).parent
 DOCS = HERE.parent / "docs"
@@ -89,7 +90,9 @@ def draw_fanout(results: dict[str, Any]) -> None:
         values = [setting["variants"][name]["contacts_per_s_median"] for name in names]
         axis.barh([VARIANT_LABELS.get(name, name) for name in names], values)
         axis.set_title(f"{setting['latency_ms']} ms, {setting['concurrency']} in flight")
-        axis.set_xlabel("contacts/s (median)")
+        axis.set_xlabel("thousand contacts/s (median)")
+        axis.xaxis.set_major_formatter(lambda value, _position: f"{value / 1000:g}")
+        axis.xaxis.set_major_locator(MaxNLocator(nbins=4))
         axis.invert_yaxis()
     figure.tight_layout()
     figure.savefig(CHARTS / "fanout.png", dpi=90)
@@ -107,7 +110,7 @@ def profile_tables(profile: dict[str, Any]) -> Iterator[str]:
     header = ["part"]
     for setting in settings:
         where = f"{setting['latency_ms']} ms, {setting['concurrency']} in flight"
-        header += [f"SDK (async), {where}", f"raw aiohttp, {where}"]
+        header += [f"SDK, {where}", f"raw aiohttp, {where}"]
     runs = [setting[name] for setting in settings for name in ("sdk_async", "raw_aiohttp")]
     parts = sorted({part for run in runs for part in run["share_of_time"]})
     rows = [[part, *(run["share_of_time"].get(part, 0.0) for run in runs)] for part in parts]
@@ -174,14 +177,38 @@ def flat_table(data: dict[str, Any]) -> Iterator[str]:
 
 
 def section(
-    title: str, data: Any, render: Callable[[dict[str, Any]], Iterator[str]] = flat_table
+    title: str,
+    data: Any,
+    render: Callable[[dict[str, Any]], Iterator[str]] = flat_table,
+    description: str | None = None,
 ) -> Iterator[str]:
-    """Render a heading, then `data` with `render`, or a line saying it was not measured."""
+    """Render a heading, then `description` and `data` with `render`, or a line saying it
+    was not measured."""
     yield f"## {title}\n"
     if not data or "skipped" in data:
         yield f"Not measured in this run{': ' + data['skipped'] if data else ''}.\n"
         return
+    if description is not None:
+        yield f"{description}\n"
     yield from render(data)
+
+
+LOADER_DESCRIPTION = (
+    "Rows a second on a generated input (`benchmarks/loader.py`): `loader` is "
+    "`campaigns.load_contacts`, which creates with several requests in flight and adds "
+    "batches of 100 while it creates; `sequential` is a plain loop over the SDK that creates "
+    "one contact at a time and adds each 100 it created, one request at a time."
+)
+RATE_DESCRIPTION = (
+    "Requests a minute against the emulator's limit for the plan, from 16 concurrent tasks "
+    "(`benchmarks/rate_limit.py`): `sdk` is the async client told the plan's rate, `naive` "
+    "is plain aiohttp that sends as fast as it can and sleeps for Retry-After after a 429."
+)
+IMPORT_DESCRIPTION = (
+    "The cumulative import time of each module under `python -X importtime`, each run in a "
+    "new interpreter, in milliseconds (`benchmarks/import_time.py`). The ratio is against "
+    "the import of aiohttp alone."
+)
 
 
 def flatten(data: Any, prefix: str = "") -> Iterator[tuple[str, Any]]:
@@ -230,9 +257,10 @@ def target_rows(results: dict[str, Any]) -> list[list[str]]:
         if mode in memory:
             sizes = sorted(map(int, memory[mode]["peak_rss_mb"]))
             spans.append(f"{mode.replace('_', ' ')} {sizes[0]:,} to {sizes[-1]:,} rows")
+    measured_span = f" ({', '.join(spans)})" if spans else ""
     rows.append(
         verdict(
-            f"memory growth <= 20 MB ({', '.join(spans)})",
+            f"memory growth <= 20 MB{measured_span}",
             memory.get("growth_mb"),
             20,
             at_most=True,
@@ -317,11 +345,13 @@ def page(results: dict[str, Any], source: Path) -> str:
         ]
     lines += ["## Fan-out of contact adds", "", *fanout_section(results)]
     lines += [*section("Profiles of the fan-out", results.get("profile"), profile_tables)]
-    lines += [*section("Loader pipeline", results.get("loader"))]
+    lines += [*section("Loader pipeline", results.get("loader"), description=LOADER_DESCRIPTION)]
     lines += [*section("Sync facade overhead", results.get("facade"), facade_tables)]
     lines += [*section("Memory", results.get("memory"), memory_tables)]
-    lines += [*section("Rate-limited efficiency", results.get("rate_limit"))]
-    lines += [*section("Import time", results.get("import_time"))]
+    lines += [
+        *section("Rate-limited efficiency", results.get("rate_limit"), description=RATE_DESCRIPTION)
+    ]
+    lines += [*section("Import time", results.get("import_time"), description=IMPORT_DESCRIPTION)]
     if (CHARTS / "import_time.png").exists():
         lines += ["![Import time](benchmarks/import_time.png)", ""]
     lines += [

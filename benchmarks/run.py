@@ -4,8 +4,9 @@
     python benchmarks/run.py --full     # the sizes the performance page reports
 
 Each benchmark runs as its own process and writes JSON; this script adds a description of
-the machine and merges them into benchmarks/results/results.json (or --output), then calls
-report.py to write docs/benchmarks.md and its charts from that file alone.
+the machine and merges them into benchmarks/results/results.json, then calls report.py to
+write docs/benchmarks.md and its charts from that file alone. With --output naming another
+file, the page is left as it is.
 """
 
 from __future__ import annotations
@@ -104,13 +105,27 @@ def main() -> None:
         help="Small sizes, under 2 min.",
     )
     mode.add_argument(
-        "--full", action="store_const", const="full", dest="mode", help="Page sizes, 35 min."
+        "--full",
+        action="store_const",
+        const="full",
+        dest="mode",
+        help="The sizes the performance page reports, about 35 min.",
     )
-    parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, help="Results file.")
-    parser.add_argument("--only", help="Comma-separated benchmarks to run (default: all).")
+    parser.add_argument(
+        "--output",
+        type=Path,
+        default=DEFAULT_OUTPUT,
+        help="Results file (default: %(default)s). Only the default one rebuilds the page.",
+    )
+    parser.add_argument(
+        "--only", help=f"Comma-separated benchmarks to run, of {', '.join(STEPS)} (default: all)."
+    )
     arguments = parser.parse_args()
 
     names = arguments.only.split(",") if arguments.only else list(STEPS)
+    unknown = [name for name in names if name not in STEPS]
+    if unknown:
+        parser.error(f"unknown benchmark {', '.join(unknown)}; choose from {', '.join(STEPS)}.")
     results: dict[str, object] = {"mode": arguments.mode, "machine": describe_machine()}
     with tempfile.TemporaryDirectory() as workdir:
         for name in names:
@@ -119,6 +134,10 @@ def main() -> None:
     arguments.output.parent.mkdir(parents=True, exist_ok=True)
     arguments.output.write_text(json.dumps(results, indent=2) + "\n")
     print(f"Wrote {arguments.output}", flush=True)
+    # The page describes the committed results file, so another file leaves it alone.
+    if arguments.output.resolve() != DEFAULT_OUTPUT.resolve():
+        print(f"To build the page from it: python {HERE / 'report.py'} {arguments.output}")
+        return
     subprocess.run([sys.executable, str(HERE / "report.py"), str(arguments.output)], check=True)
 
 
