@@ -199,15 +199,16 @@ def section(
 
 
 LOADER_DESCRIPTION = (
-    "Rows a second on a generated input (`benchmarks/loader.py`): `loader` is "
+    "Rows a second on a generated input (`benchmarks/loader.py`). `loader` is "
     "`campaigns.load_contacts`, which creates with several requests in flight and adds "
-    "batches of 100 while it creates; `sequential` is a plain loop over the SDK that creates "
+    "batches of 100 while it creates. `sequential` is a plain loop over the SDK that creates "
     "one contact at a time and adds each 100 it created, one request at a time."
 )
 RATE_DESCRIPTION = (
     "Requests a minute against the emulator's limit for the plan, from 16 concurrent tasks "
-    "(`benchmarks/rate_limit.py`): `sdk` is the async client told the plan's rate, `naive` "
-    "is plain aiohttp that sends as fast as it can and sleeps for Retry-After after a 429."
+    "(`benchmarks/rate_limit.py`). `sdk` is the async client configured with the plan's "
+    "rate. `naive` is plain aiohttp that sends as fast as it can and sleeps for Retry-After "
+    "after a 429."
 )
 IMPORT_DESCRIPTION = (
     "The cumulative import time of each module under `python -X importtime`, each run in a "

@@ -569,7 +569,7 @@ class _LatestEvent:
             await _wait_for_either(self._ready, task)
             if self._ready.is_set():
                 self._ready.clear()
-                # Read it once: the load may publish a newer event before the consumer asks again.
+                # Kept in a local, because the load may publish a newer event before the next read.
                 event = self._event
                 assert event is not None
                 yield event

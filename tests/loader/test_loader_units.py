@@ -164,7 +164,7 @@ def test_progress_ticks_throttled(journal: Journal, monkeypatch: pytest.MonkeyPa
     assert events[-1].eta_seconds is None
 
 
-async def test_latest_event_yields_report_published_during_yield(journal: Journal) -> None:
+async def test_latest_event_keeps_final_report(journal: Journal) -> None:
     """The last event reaches the consumer even when the load publishes it between two reads."""
     tracker = ProgressTracker(journal, None, expected_rows=None)
     channel = _LatestEvent()
@@ -189,7 +189,7 @@ async def test_latest_event_yields_report_published_during_yield(journal: Journa
     task = asyncio.get_running_loop().create_task(load())
     events = channel.events(task)
     first = await events.__anext__()
-    # The load publishes its last event and ends before the consumer asks for the next one.
+    # The load publishes its last event and ends before the consumer reads the next one.
     may_finish.set()
     await task
     received = [first] + [event async for event in events]
